@@ -1,0 +1,165 @@
+"""One settings object, built once and passed down.
+
+Layers, later ones win: defaults, an optional TOML file
+(``backchannel.toml`` in the working directory, or ``--config``),
+``BACKCHANNEL_``-prefixed environment variables, then CLI flags.
+Every setting has help text; ``tests/test_settings.py`` fails when the README
+does not document one.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from backchannel.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_PII_POLICY: dict[str, str] = {
+    # Presidio type -> "redact" or "keep". Types not listed are kept.
+    "PERSON": "redact",  # outsiders only: workspace members keep their names
+    "EMAIL_ADDRESS": "redact",
+    "PHONE_NUMBER": "redact",
+    "US_SSN": "redact",
+    "CREDIT_CARD": "redact",
+    "IBAN_CODE": "redact",
+    "IP_ADDRESS": "redact",
+    "US_BANK_NUMBER": "redact",
+    "US_DRIVER_LICENSE": "redact",
+    "US_PASSPORT": "redact",
+    "US_ITIN": "redact",
+    "CRYPTO": "redact",
+    "LOCATION": "keep",
+    "DATE_TIME": "keep",
+    "URL": "keep",
+    "NRP": "keep",
+}
+
+
+def _setting(default: Any, help: str) -> Any:
+    factory = (lambda: dict(default)) if isinstance(default, dict) else None
+    if factory:
+        return field(default_factory=factory, metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = _setting(
+        Path("var"), "Folder for the SQLite knowledge base and caches (created if missing)."
+    )
+    database: Path = _setting(
+        Path(""), "SQLite database file. Empty means DATA_DIR/backchannel.sqlite."
+    )
+    kb_path: Path = _setting(
+        PROJECT_ROOT / "fixtures" / "wikipedia",
+        "Folder with the Wikipedia knowledge base (aliases.tsv.gz, entities.jsonl.gz). "
+        "Point it at ../shared/wikipedia for the full one.",
+    )
+    store_raw_text: bool = _setting(
+        False, "Keep unscrubbed message text in the store (admin opt-in; off by default)."
+    )
+    pii_policy: dict[str, str] = _setting(
+        DEFAULT_PII_POLICY, "Per Presidio entity type: redact or keep."
+    )
+    pii_min_score: float = _setting(0.4, "Presidio confidence below which a span is ignored.")
+    scrub_member_names: bool = _setting(
+        False, "Also redact the names of known workspace members (authors and recipients)."
+    )
+    link_threshold: float = _setting(
+        0.3, "Entity-link confidence below which a mention is left unlinked (NIL)."
+    )
+    min_topic_mentions: int = _setting(2, "Mentions an entity needs before it gets a topic page.")
+    workers: int = _setting(2, "Processes used by the NLP stage.")
+    host: str = _setting("127.0.0.1", "Address the web app listens on.")
+    port: int = _setting(8000, "Port the web app listens on.")
+    secret_key: str = _setting(
+        "", "Flask session secret. Empty means one is generated and kept in DATA_DIR."
+    )
+    smtp_host: str = _setting("localhost", "SMTP server that sends digests.")
+    smtp_port: int = _setting(25, "SMTP port.")
+    smtp_sender: str = _setting("backchannel@localhost", "From address of digests.")
+    smtp_starttls: bool = _setting(False, "Use STARTTLS when sending digests.")
+    smtp_user: str = _setting("", "SMTP user name (password from BACKCHANNEL_SMTP_PASSWORD).")
+    smtp_password: str = _setting("", "SMTP password; set it through the environment only.")
+    base_url: str = _setting(
+        "http://127.0.0.1:8000", "Public address of the web app, used for links in digests."
+    )
+
+    @property
+    def database_path(self) -> Path:
+        return self.database if str(self.database) not in ("", ".") else self.data_dir / "backchannel.sqlite"
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with some settings replaced (values of None are ignored)."""
+        clean = {k: _coerce(k, v) for k, v in overrides.items() if v is not None}
+        return replace(self, **clean)
+
+
+def setting_help() -> dict[str, str]:
+    """Every setting's name and help text (for docs and ``backchannel settings``)."""
+    return {f.name: f.metadata["help"] for f in fields(Settings)}
+
+
+_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name not in _TYPES:
+        raise ConfigError(f"[C001] Unknown setting {name!r}. Known settings: {', '.join(sorted(_TYPES))}.")
+    kind = _TYPES[name]
+    try:
+        if kind == "Path":
+            return Path(value)
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off", ""):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "dict[str, str]":
+            if isinstance(value, str):
+                # BACKCHANNEL_PII_POLICY="PERSON=keep,URL=redact" updates the default.
+                pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
+                merged = dict(DEFAULT_PII_POLICY)
+                merged.update({k.strip().upper(): v.strip().lower() for k, v in pairs})
+                value = merged
+            policy = {str(k).upper(): str(v).lower() for k, v in dict(value).items()}
+            bad = {k: v for k, v in policy.items() if v not in ("redact", "keep")}
+            if bad:
+                raise ValueError(f"actions must be redact or keep, got {bad}")
+            return policy
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[C002] Setting {name} has an invalid value {value!r}: {exc}.") from exc
+
+
+def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Defaults, then the TOML file, then ``BACKCHANNEL_*`` environment variables."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    path = config_file or (Path(env["BACKCHANNEL_CONFIG"]) if env.get("BACKCHANNEL_CONFIG") else None)
+    if path is None and Path("backchannel.toml").is_file():
+        path = Path("backchannel.toml")
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"[C003] Config file {path} does not exist. Create it or drop --config.")
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"[C004] Config file {path} is not valid TOML: {exc}.") from exc
+    for name in _TYPES:
+        key = "BACKCHANNEL_" + name.upper()
+        if key in env:
+            values[name] = env[key]
+    return Settings().with_overrides(**values)
