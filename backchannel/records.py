@@ -83,6 +83,18 @@ class RawMessage:
 
 
 @dataclass(frozen=True)
+class PersonRecord:
+    """One person as a source knows them: every identity key and a display name.
+
+    A Slack export's ``users.json`` says that ``slack:U024BE7LH`` and
+    ``ann@example.com`` are the same person; the store merges such keys.
+    """
+
+    keys: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class IngestFailure:
     """An item a connector could not turn into a message. A value, not a crash."""
 
@@ -169,6 +181,18 @@ class Message:
     body: str  # scrubbed full text, quotes included
     thread_id: str
     visibility: Visibility
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose eyes a query runs with. Every read of messages is filtered by it.
+
+    ``person_id`` None is an anonymous viewer: public channels only.
+    ``everything`` is operator access (the CLI's ``--all``), never the web's.
+    """
+
+    person_id: int | None = None
+    everything: bool = False
 
 
 @dataclass(frozen=True)
