@@ -230,3 +230,80 @@ def content_id(prefix: str, *parts: str) -> str:
     """A stable id from content: the same parts always give the same id."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"{prefix}:{digest[:20]}"
+
+
+# --- What the store hands to pages, search and digests -----------------------
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    id: int
+    name: str
+    key: str  # primary identity: email address or slack:U…
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    entity_id: str
+    title: str
+    description: str = ""
+    mentions: int = 0
+    kind: str = "wikipedia"  # or "local" for emerging company topics
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    id: str
+    subject: str
+    container: str
+    source: str
+    last_ts: datetime
+    messages: int
+    participants: tuple[str, ...] = ()
+    preview: str = ""
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    thread_id: str
+    source: str
+    container: str
+    author: PersonRef
+    timestamp: datetime
+    subject: str
+    body: str  # scrubbed full text
+    mentions: tuple[Mention, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class BuiltMessage:
+    """What the build stage writes back for one message: scrubbed text and links."""
+
+    id: str
+    subject: str
+    body: str  # scrubbed full text
+    authored: str  # scrubbed, quotes and signatures removed: what gets indexed
+    mentions: list[Mention]
+    entities: list[Entity]
+    detector_counts: dict[str, int]
+    raw_body: str | None = None  # only when the admin opted in (store_raw_text)
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    topic: TopicRef
+    messages: tuple[MessageView, ...]
+    people: tuple[tuple[PersonRef, int], ...]
+    related: tuple[TopicRef, ...]
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    person: PersonRef
+    identities: tuple[str, ...]
+    messages: tuple[MessageView, ...]
+    topics: tuple[TopicRef, ...]
+    message_count: int

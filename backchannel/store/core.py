@@ -1,0 +1,366 @@
+"""The SQLite store: connection, writes for ingest and build, users.
+
+The store is the system of record; all SQL lives in this package. Message
+text is written only by :meth:`Store.save_built`, after the privacy stage:
+ingest records metadata and where to find the raw text again (a locator),
+never the text itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from backchannel.errors import StoreError
+from backchannel.records import (
+    Address,
+    BuiltMessage,
+    Entity,
+    PersonRecord,
+    RawMessage,
+    Visibility,
+    content_id,
+)
+from backchannel.store.migrations import migrate
+from backchannel.store.reads import ReadQueries
+
+log = logging.getLogger(__name__)
+
+#: Thread keys of these connector kinds live in one space, so a reply in an
+#: mbox joins a thread begun in a maildir.
+_THREAD_SPACE = {"maildir": "email", "mbox": "email", "eml": "email", "imap": "email"}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def entity_key(title: str) -> str:
+    """The knowledge base's id for a Wikipedia title (lower case, underscores)."""
+    return title.strip().replace(" ", "_").lower()
+
+
+class Store(ReadQueries):
+    """One open database. Not shared between threads: open one per thread."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self._person_cache: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"[S001] Cannot open the database {path}: {exc}. Check the `database` setting "
+                "and that its folder is writable."
+            ) from exc
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        try:
+            migrate(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"[S002] {path} is not a Backchannel database ({exc}).") from exc
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing writes; nested calls join the outer transaction."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            self._person_cache.clear()
+            raise
+        self.db.execute("COMMIT")
+
+    # --- sources ---------------------------------------------------------
+
+    def source_id(self, kind: str, root: Path) -> int:
+        """The id of a source (created on first use)."""
+        root_s = str(Path(root).resolve())
+        self.db.execute(
+            "INSERT OR IGNORE INTO sources (kind, root, created_at) VALUES (?, ?, ?)", (kind, root_s, _now())
+        )
+        row = self.db.execute("SELECT id FROM sources WHERE kind = ? AND root = ?", (kind, root_s)).fetchone()
+        return int(row["id"])
+
+    def mark_synced(self, source_id: int) -> None:
+        self.db.execute("UPDATE sources SET last_sync = ? WHERE id = ?", (_now(), source_id))
+
+    def known_locators(self, source_id: int) -> set[str]:
+        """Locators already ingested or recorded as failed, so a re-run skips them."""
+        rows = self.db.execute(
+            "SELECT locator FROM locations WHERE source_id = ? "
+            "UNION SELECT locator FROM failures WHERE source_id = ? AND stage = 'ingest'",
+            (source_id, source_id),
+        )
+        return {r[0] for r in rows}
+
+    # --- people ----------------------------------------------------------
+
+    def person_for(self, address: Address) -> int:
+        """The person behind an identity key, created on first sight."""
+        key = address.key.strip().lower() if not address.key.startswith("slack:") else address.key
+        cached = self._person_cache.get(key)
+        if cached is not None:
+            if address.name:
+                self.db.execute(
+                    "UPDATE people SET name = ? WHERE id = ? AND name = ''", (address.name, cached)
+                )
+            return cached
+        row = self.db.execute("SELECT person_id FROM identities WHERE key = ?", (key,)).fetchone()
+        if row:
+            pid = int(row[0])
+            if address.name:
+                self.db.execute("UPDATE people SET name = ? WHERE id = ? AND name = ''", (address.name, pid))
+        else:
+            cur = self.db.execute(
+                "INSERT INTO people (name, primary_key) VALUES (?, ?)", (address.name, key)
+            )
+            pid = int(cur.lastrowid or 0)
+            self.db.execute("INSERT INTO identities (key, person_id) VALUES (?, ?)", (key, pid))
+        self._person_cache[key] = pid
+        return pid
+
+    def merge_person(self, record: PersonRecord) -> int:
+        """Make every key of ``record`` one person; merge people found under several keys."""
+        with self.transaction():
+            ids = sorted({self.person_for(Address(k, record.name)) for k in record.keys if k})
+            if not ids:
+                raise StoreError("[S003] A person record needs at least one identity key.")
+            keep, others = ids[0], ids[1:]
+            if record.name:
+                self.db.execute("UPDATE people SET name = ? WHERE id = ?", (record.name, keep))
+            for other in others:
+                for table, col in (
+                    ("identities", "person_id"),
+                    ("messages", "author_id"),
+                    ("users", "person_id"),
+                ):
+                    self.db.execute(f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (keep, other))
+                for table in ("message_access", "recipients"):
+                    self.db.execute(
+                        f"INSERT OR IGNORE INTO {table} (message_id, person_id) "
+                        f"SELECT message_id, ? FROM {table} WHERE person_id = ?",
+                        (keep, other),
+                    )
+                    self.db.execute(f"DELETE FROM {table} WHERE person_id = ?", (other,))
+                self.db.execute("DELETE FROM people WHERE id = ?", (other,))
+            self._person_cache.clear()
+        return keep
+
+    def member_names(self) -> set[str]:
+        """Display names of everyone the workspace knows (kept by the privacy policy)."""
+        return {r[0] for r in self.db.execute("SELECT name FROM people WHERE name != ''")}
+
+    def person_by_key(self, key: str) -> int | None:
+        k = key if key.startswith("slack:") else key.strip().lower()
+        row = self.db.execute("SELECT person_id FROM identities WHERE key = ?", (k,)).fetchone()
+        return int(row[0]) if row else None
+
+    # --- ingest ----------------------------------------------------------
+
+    def add_raw(self, source_id: int, raw: RawMessage) -> bool:
+        """Record a message's metadata and location. True if the message is new.
+
+        A second copy of a message (same content id from another folder or
+        source) only adds its location. The raw text is not stored here.
+        """
+        if self._message_exists(raw.id):
+            self.db.execute(
+                "INSERT OR IGNORE INTO locations (source_id, locator, message_id, container) "
+                "VALUES (?,?,?,?)",
+                (source_id, raw.locator, raw.id, raw.container),
+            )
+            return False
+        author_id = self.person_for(raw.author)
+        space = _THREAD_SPACE.get(raw.source, raw.source)
+        thread_id = content_id("thread", space, raw.thread_key or raw.id)
+        self.db.execute(
+            "INSERT OR IGNORE INTO threads (id, container, source) VALUES (?, ?, ?)",
+            (thread_id, raw.container, raw.source),
+        )
+        self.db.execute(
+            "INSERT INTO messages (id, source_id, kind, locator, container, author_id, ts, thread_id, "
+            "native_id, visibility, owner, edited, attachments, raw_body, ingested_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?)",
+            (
+                raw.id,
+                source_id,
+                raw.source,
+                raw.locator,
+                raw.container,
+                author_id,
+                raw.timestamp.timestamp(),
+                thread_id,
+                raw.native_id,
+                raw.visibility.value,
+                raw.owner,
+                int(raw.edited),
+                json.dumps([asdict(a) for a in raw.attachments]),
+                _now(),
+            ),
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO locations (source_id, locator, message_id, container) VALUES (?,?,?,?)",
+            (source_id, raw.locator, raw.id, raw.container),
+        )
+        recipient_ids = {self.person_for(a) for a in raw.recipients}
+        self.db.executemany(
+            "INSERT OR IGNORE INTO recipients (message_id, person_id) VALUES (?, ?)",
+            [(raw.id, pid) for pid in recipient_ids],
+        )
+        if raw.visibility is Visibility.RESTRICTED:
+            readers = {self.person_for(Address(k)) for k in raw.access} | {author_id}
+            self.db.executemany(
+                "INSERT OR IGNORE INTO message_access (message_id, person_id) VALUES (?, ?)",
+                [(raw.id, pid) for pid in readers],
+            )
+        return True
+
+    def _message_exists(self, message_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is not None
+
+    def record_failure(self, source_id: int, locator: str, stage: str, reason: str) -> None:
+        """Remember a bad item with its reason; a second failure only bumps the count."""
+        now = _now()
+        self.db.execute(
+            "INSERT INTO failures (source_id, locator, stage, reason, first_seen, last_seen) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT (source_id, locator, stage) DO UPDATE SET "
+            "reason = excluded.reason, last_seen = excluded.last_seen, attempts = attempts + 1",
+            (source_id, locator, stage, reason, now, now),
+        )
+
+    def clear_failure(self, source_id: int, locator: str, stage: str) -> None:
+        self.db.execute(
+            "DELETE FROM failures WHERE source_id = ? AND locator = ? AND stage = ?",
+            (source_id, locator, stage),
+        )
+
+    # --- build -----------------------------------------------------------
+
+    def pending(self, limit: int | None = None) -> list[sqlite3.Row]:
+        """Messages ingested but not yet built, with where to re-read them."""
+        sql = (
+            "SELECT m.id, m.kind, m.locator, m.source_id, s.root FROM messages m "
+            "JOIN sources s ON s.id = m.source_id WHERE m.built_at IS NULL ORDER BY m.ts"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return list(self.db.execute(sql))
+
+    def pending_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM messages WHERE built_at IS NULL").fetchone()[0])
+
+    def save_built(self, built: BuiltMessage) -> None:
+        """Write a message's scrubbed text, its links and its index entry, atomically."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE messages SET subject = ?, body = ?, authored = ?, raw_body = ?, pii_counts = ?, "
+                "built_at = ? WHERE id = ?",
+                (
+                    built.subject,
+                    built.body,
+                    built.authored,
+                    built.raw_body,
+                    json.dumps(built.detector_counts, sort_keys=True),
+                    _now(),
+                    built.id,
+                ),
+            )
+            self.db.execute(
+                "UPDATE threads SET subject = ? WHERE id = (SELECT thread_id FROM messages WHERE id = ?) "
+                "AND subject = ''",
+                (built.subject, built.id),
+            )
+            self.upsert_entities(built.entities)
+            self.db.execute("DELETE FROM mentions WHERE message_id = ?", (built.id,))
+            self.db.executemany(
+                "INSERT INTO mentions (message_id, start, end, text, entity_id, score, label) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [
+                    (built.id, m.start, m.end, m.text, entity_key(m.entity) if m.entity else None, m.score, m.label)
+                    for m in built.mentions
+                ],
+            )
+            self.db.execute("DELETE FROM messages_fts WHERE message_id = ?", (built.id,))
+            self.db.execute(
+                "INSERT INTO messages_fts (message_id, subject, body) VALUES (?, ?, ?)",
+                (built.id, built.subject, built.authored),
+            )
+
+    def upsert_entities(self, entities: Iterable[Entity]) -> None:
+        self.db.executemany(
+            "INSERT INTO entities (id, title, description, type) VALUES (?,?,?,?) "
+            "ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, "
+            "type = excluded.type",
+            [(entity_key(e.title), e.title, e.description, e.type) for e in entities],
+        )
+
+    def refresh_pages(self, min_mentions: int) -> int:
+        """Rebuild the page list: a topic page per entity with enough mentions,
+        a person page per person who wrote something. Returns the page count."""
+        now = _now()
+        with self.transaction():
+            self.db.execute("DELETE FROM pages")
+            self.db.execute(
+                "INSERT INTO pages (kind, key, title, mentions, updated_at) "
+                "SELECT 'topic', e.id, e.title, count(*), ? FROM mentions mn JOIN entities e ON e.id = mn.entity_id "
+                "GROUP BY e.id HAVING count(*) >= ?",
+                (now, min_mentions),
+            )
+            self.db.execute(
+                "INSERT INTO pages (kind, key, title, mentions, updated_at) "
+                "SELECT 'person', CAST(p.id AS TEXT), p.name, count(*), ? FROM messages m "
+                "JOIN people p ON p.id = m.author_id WHERE m.built_at IS NOT NULL GROUP BY p.id",
+                (now,),
+            )
+        return int(self.db.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+    # --- users and audit -------------------------------------------------
+
+    def add_user(self, email: str, password_hash: str, *, is_admin: bool = False) -> int:
+        """Create or update a web user; they see what their person may see."""
+        email = email.strip().lower()
+        with self.transaction():
+            person_id = self.person_for(Address(email))
+            self.db.execute(
+                "INSERT INTO users (email, password_hash, person_id, is_admin, created_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, "
+                "is_admin = excluded.is_admin",
+                (email, password_hash, person_id, int(is_admin), _now()),
+            )
+            self.audit("cli", "user.add", email)
+        row = self.db.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
+        return int(row[0])
+
+    def user_by_email(self, email: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM users WHERE email = ?", (email.strip().lower(),)).fetchone()
+
+    def user_by_id(self, user_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+    def audit(self, actor: str, action: str, detail: str = "") -> None:
+        self.db.execute(
+            "INSERT INTO audit_log (ts, actor, action, detail) VALUES (?,?,?,?)", (_now(), actor, action, detail)
+        )

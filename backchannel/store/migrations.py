@@ -1,0 +1,150 @@
+"""Numbered schema steps. A database records the last step it ran; opening
+it runs the rest, each in its own transaction. Never edit a released step:
+add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+M001_INITIAL = """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            root TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_sync TEXT,
+            UNIQUE (kind, root)
+        );
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            primary_key TEXT NOT NULL
+        );
+        CREATE TABLE identities (
+            key TEXT PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id)
+        );
+        CREATE INDEX identities_person ON identities(person_id);
+        CREATE TABLE threads (
+            id TEXT PRIMARY KEY,
+            subject TEXT NOT NULL DEFAULT '',
+            container TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            kind TEXT NOT NULL,
+            locator TEXT NOT NULL,
+            container TEXT NOT NULL,
+            author_id INTEGER NOT NULL REFERENCES people(id),
+            ts REAL NOT NULL,
+            thread_id TEXT NOT NULL REFERENCES threads(id),
+            native_id TEXT NOT NULL DEFAULT '',
+            visibility TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            edited INTEGER NOT NULL DEFAULT 0,
+            attachments TEXT NOT NULL DEFAULT '[]',
+            subject TEXT,
+            body TEXT,
+            authored TEXT,
+            raw_body TEXT,
+            pii_counts TEXT,
+            ingested_at TEXT NOT NULL,
+            built_at TEXT
+        );
+        CREATE INDEX messages_thread ON messages(thread_id, ts);
+        CREATE INDEX messages_ts ON messages(ts);
+        CREATE INDEX messages_author ON messages(author_id, ts);
+        CREATE INDEX messages_pending ON messages(built_at) WHERE built_at IS NULL;
+        CREATE TABLE locations (
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            locator TEXT NOT NULL,
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            container TEXT NOT NULL,
+            PRIMARY KEY (source_id, locator)
+        );
+        CREATE INDEX locations_message ON locations(message_id);
+        CREATE TABLE message_access (
+            message_id TEXT NOT NULL,
+            person_id INTEGER NOT NULL,
+            PRIMARY KEY (message_id, person_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX access_person ON message_access(person_id, message_id);
+        CREATE TABLE recipients (
+            message_id TEXT NOT NULL,
+            person_id INTEGER NOT NULL,
+            PRIMARY KEY (message_id, person_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX recipients_person ON recipients(person_id);
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            type TEXT NOT NULL DEFAULT 'unknown',
+            kind TEXT NOT NULL DEFAULT 'wikipedia'
+        );
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            entity_id TEXT REFERENCES entities(id),
+            score REAL NOT NULL,
+            label TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX mentions_message ON mentions(message_id);
+        CREATE INDEX mentions_entity ON mentions(entity_id, message_id);
+        CREATE TABLE pages (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            title TEXT NOT NULL,
+            mentions INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
+        CREATE TABLE failures (
+            source_id INTEGER NOT NULL,
+            locator TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (source_id, locator, stage)
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            person_id INTEGER REFERENCES people(id),
+            is_admin INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        -- Scrubbed text only. Porter stemming so "trades" finds "trading".
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            message_id UNINDEXED, subject, body, tokenize = 'porter unicode61'
+        );
+"""
+
+#: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
+MIGRATIONS: list[str] = [M001_INITIAL]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Run the steps this database has not run yet; return its version."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript would commit step by step; BEGIN/COMMIT makes a step all-or-nothing.
+        db.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+        version = number
+    return version

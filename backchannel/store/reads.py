@@ -1,0 +1,323 @@
+"""Read queries for pages, search and digests. Every one takes a Viewer and
+returns only what that viewer may see: public channels, plus the private
+channels, DMs and mail whose access list holds the viewer's person.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from backchannel.records import (
+    Attachment,
+    Mention,
+    MessageView,
+    PersonPage,
+    PersonRef,
+    ThreadSummary,
+    TopicPage,
+    TopicRef,
+    Viewer,
+)
+
+#: Private-use characters that mark FTS matches in snippets; the search layer
+#: escapes the snippet and only then turns them into <mark> tags.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+
+
+def visible_clause(viewer: Viewer, alias: str = "m") -> tuple[str, tuple[Any, ...]]:
+    """SQL condition (and its parameters) limiting messages to what ``viewer`` may read."""
+    built = f"{alias}.built_at IS NOT NULL"
+    if viewer.everything:
+        return built, ()
+    if viewer.person_id is None:
+        return f"{built} AND {alias}.visibility = 'public'", ()
+    return (
+        f"{built} AND ({alias}.visibility = 'public' OR EXISTS (SELECT 1 FROM message_access a "
+        f"WHERE a.message_id = {alias}.id AND a.person_id = ?))",
+        (viewer.person_id,),
+    )
+
+
+def _ts(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _period(since: datetime | None, until: datetime | None, alias: str = "m") -> tuple[str, tuple[Any, ...]]:
+    parts, params = [], []
+    if since is not None:
+        parts.append(f"{alias}.ts >= ?")
+        params.append(since.timestamp())
+    if until is not None:
+        parts.append(f"{alias}.ts < ?")
+        params.append(until.timestamp())
+    return (" AND " + " AND ".join(parts) if parts else ""), tuple(params)
+
+
+class ReadQueries:
+    db: sqlite3.Connection
+
+    # --- threads ---------------------------------------------------------
+
+    def recent_threads(
+        self,
+        viewer: Viewer,
+        limit: int = 20,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        by_activity: bool = False,
+    ) -> list[ThreadSummary]:
+        """Threads with visible messages, newest first (or busiest first)."""
+        vis, vparams = visible_clause(viewer)
+        period, pparams = _period(since, until)
+        order = "n DESC, last_ts DESC" if by_activity else "last_ts DESC"
+        rows = self.db.execute(
+            f"SELECT m.thread_id, max(m.ts) AS last_ts, count(*) AS n, t.subject, t.container, t.source "
+            f"FROM messages m JOIN threads t ON t.id = m.thread_id WHERE {vis}{period} "
+            f"GROUP BY m.thread_id ORDER BY {order} LIMIT ?",
+            (*vparams, *pparams, limit),
+        ).fetchall()
+        return [self._thread_summary(viewer, r) for r in rows]
+
+    def _thread_summary(self, viewer: Viewer, row: sqlite3.Row) -> ThreadSummary:
+        vis, vparams = visible_clause(viewer)
+        first = self.db.execute(
+            f"SELECT m.authored, m.subject FROM messages m WHERE m.thread_id = ? AND {vis} ORDER BY m.ts LIMIT 1",
+            (row["thread_id"], *vparams),
+        ).fetchone()
+        names = self.db.execute(
+            f"SELECT DISTINCT p.name FROM messages m JOIN people p ON p.id = m.author_id "
+            f"WHERE m.thread_id = ? AND {vis} LIMIT 6",
+            (row["thread_id"], *vparams),
+        ).fetchall()
+        preview = " ".join((first["authored"] or "").split())[:200] if first else ""
+        subject = row["subject"] or (first["subject"] if first else "") or preview[:80] or "(no subject)"
+        return ThreadSummary(
+            id=row["thread_id"],
+            subject=subject,
+            container=row["container"],
+            source=row["source"],
+            last_ts=_ts(row["last_ts"]),
+            messages=int(row["n"]),
+            participants=tuple(n["name"] for n in names if n["name"]),
+            preview=preview,
+        )
+
+    def thread(self, viewer: Viewer, thread_id: str) -> tuple[ThreadSummary, list[MessageView]] | None:
+        """A thread's visible messages in order, or None when the viewer sees none."""
+        vis, vparams = visible_clause(viewer)
+        row = self.db.execute(
+            f"SELECT m.thread_id, max(m.ts) AS last_ts, count(*) AS n, t.subject, t.container, t.source "
+            f"FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.thread_id = ? AND {vis} "
+            f"GROUP BY m.thread_id",
+            (thread_id, *vparams),
+        ).fetchone()
+        if row is None:
+            return None
+        messages = self._message_views(
+            f"SELECT m.*, p.name AS author_name, p.primary_key AS author_key FROM messages m "
+            f"JOIN people p ON p.id = m.author_id WHERE m.thread_id = ? AND {vis} ORDER BY m.ts",
+            (thread_id, *vparams),
+        )
+        return self._thread_summary(viewer, row), messages
+
+    def message_thread_id(self, viewer: Viewer, message_id: str) -> str | None:
+        vis, vparams = visible_clause(viewer)
+        row = self.db.execute(
+            f"SELECT m.thread_id FROM messages m WHERE m.id = ? AND {vis}", (message_id, *vparams)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _message_views(self, sql: str, params: tuple[Any, ...]) -> list[MessageView]:
+        rows = self.db.execute(sql, params).fetchall()
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ",".join("?" * len(ids))
+        mentions: dict[str, list[Mention]] = {}
+        for m in self.db.execute(
+            f"SELECT mn.*, e.title FROM mentions mn LEFT JOIN entities e ON e.id = mn.entity_id "
+            f"WHERE mn.message_id IN ({marks}) ORDER BY mn.start",
+            ids,
+        ):
+            mentions.setdefault(m["message_id"], []).append(
+                Mention(m["start"], m["end"], m["text"], m["title"], m["score"], m["label"])
+            )
+        return [
+            MessageView(
+                id=r["id"],
+                thread_id=r["thread_id"],
+                source=r["kind"],
+                container=r["container"],
+                author=PersonRef(r["author_id"], r["author_name"] or r["author_key"], r["author_key"]),
+                timestamp=_ts(r["ts"]),
+                subject=r["subject"] or "",
+                body=r["body"] or "",
+                mentions=tuple(mentions.get(r["id"], ())),
+                attachments=tuple(Attachment(**a) for a in json.loads(r["attachments"])),
+                edited=bool(r["edited"]),
+            )
+            for r in rows
+        ]
+
+    # --- topics ----------------------------------------------------------
+
+    def top_topics(
+        self,
+        viewer: Viewer,
+        limit: int = 20,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[TopicRef]:
+        """Topics with a page, ranked by how often visible messages mention them."""
+        vis, vparams = visible_clause(viewer)
+        period, pparams = _period(since, until)
+        rows = self.db.execute(
+            f"SELECT e.id, e.title, e.description, e.kind, count(*) AS n FROM mentions mn "
+            f"JOIN messages m ON m.id = mn.message_id JOIN entities e ON e.id = mn.entity_id "
+            f"JOIN pages pg ON pg.kind = 'topic' AND pg.key = e.id WHERE {vis}{period} "
+            f"GROUP BY e.id ORDER BY n DESC, e.title LIMIT ?",
+            (*vparams, *pparams, limit),
+        ).fetchall()
+        return [TopicRef(r["id"], r["title"], r["description"], r["n"], r["kind"]) for r in rows]
+
+    def topic(self, viewer: Viewer, entity_id: str, limit: int = 50) -> TopicPage | None:
+        """A topic page, or None when it has no page or no mention the viewer may see."""
+        found = [t for t in self.top_topics_for(viewer, [entity_id])]
+        if not found:
+            return None
+        vis, vparams = visible_clause(viewer)
+        messages = self._message_views(
+            f"SELECT m.*, p.name AS author_name, p.primary_key AS author_key FROM messages m "
+            f"JOIN people p ON p.id = m.author_id WHERE {vis} AND m.id IN "
+            f"(SELECT message_id FROM mentions WHERE entity_id = ?) ORDER BY m.ts DESC LIMIT ?",
+            (*vparams, entity_id, limit),
+        )
+        people = self.db.execute(
+            f"SELECT p.id, p.name, p.primary_key, count(DISTINCT m.id) AS n FROM mentions mn "
+            f"JOIN messages m ON m.id = mn.message_id JOIN people p ON p.id = m.author_id "
+            f"WHERE mn.entity_id = ? AND {vis} GROUP BY p.id ORDER BY n DESC LIMIT 12",
+            (entity_id, *vparams),
+        ).fetchall()
+        related = self.db.execute(
+            f"SELECT e.id, e.title, e.description, e.kind, count(DISTINCT m.id) AS n FROM mentions a "
+            f"JOIN mentions b ON b.message_id = a.message_id AND b.entity_id != a.entity_id "
+            f"JOIN messages m ON m.id = a.message_id JOIN entities e ON e.id = b.entity_id "
+            f"JOIN pages pg ON pg.kind = 'topic' AND pg.key = e.id "
+            f"WHERE a.entity_id = ? AND {vis} GROUP BY e.id ORDER BY n DESC LIMIT 8",
+            (entity_id, *vparams),
+        ).fetchall()
+        return TopicPage(
+            topic=found[0],
+            messages=tuple(messages),
+            people=tuple((PersonRef(r["id"], r["name"] or r["primary_key"], r["primary_key"]), r["n"]) for r in people),
+            related=tuple(TopicRef(r["id"], r["title"], r["description"], r["n"], r["kind"]) for r in related),
+        )
+
+    def top_topics_for(self, viewer: Viewer, entity_ids: list[str]) -> list[TopicRef]:
+        """The given topics with their visible mention counts (those with a page and a visible mention)."""
+        if not entity_ids:
+            return []
+        vis, vparams = visible_clause(viewer)
+        marks = ",".join("?" * len(entity_ids))
+        rows = self.db.execute(
+            f"SELECT e.id, e.title, e.description, e.kind, count(*) AS n FROM mentions mn "
+            f"JOIN messages m ON m.id = mn.message_id JOIN entities e ON e.id = mn.entity_id "
+            f"JOIN pages pg ON pg.kind = 'topic' AND pg.key = e.id "
+            f"WHERE e.id IN ({marks}) AND {vis} GROUP BY e.id ORDER BY n DESC",
+            (*entity_ids, *vparams),
+        ).fetchall()
+        return [TopicRef(r["id"], r["title"], r["description"], r["n"], r["kind"]) for r in rows]
+
+    # --- people ----------------------------------------------------------
+
+    def people_index(self, viewer: Viewer, limit: int = 200) -> list[tuple[PersonRef, int]]:
+        """People with a page who wrote something the viewer may see, busiest first."""
+        vis, vparams = visible_clause(viewer)
+        rows = self.db.execute(
+            f"SELECT p.id, p.name, p.primary_key, count(*) AS n FROM messages m "
+            f"JOIN people p ON p.id = m.author_id WHERE {vis} GROUP BY p.id ORDER BY n DESC, p.name LIMIT ?",
+            (*vparams, limit),
+        ).fetchall()
+        return [(PersonRef(r["id"], r["name"] or r["primary_key"], r["primary_key"]), r["n"]) for r in rows]
+
+    def person(self, viewer: Viewer, person_id: int, limit: int = 30) -> PersonPage | None:
+        """A person's page: what they wrote that the viewer may see, and their topics."""
+        row = self.db.execute("SELECT id, name, primary_key FROM people WHERE id = ?", (person_id,)).fetchone()
+        if row is None:
+            return None
+        vis, vparams = visible_clause(viewer)
+        count = self.db.execute(
+            f"SELECT count(*) FROM messages m WHERE m.author_id = ? AND {vis}", (person_id, *vparams)
+        ).fetchone()[0]
+        if not count:
+            return None
+        messages = self._message_views(
+            f"SELECT m.*, p.name AS author_name, p.primary_key AS author_key FROM messages m "
+            f"JOIN people p ON p.id = m.author_id WHERE m.author_id = ? AND {vis} ORDER BY m.ts DESC LIMIT ?",
+            (person_id, *vparams, limit),
+        )
+        topics = self.db.execute(
+            f"SELECT e.id, e.title, e.description, e.kind, count(*) AS n FROM mentions mn "
+            f"JOIN messages m ON m.id = mn.message_id JOIN entities e ON e.id = mn.entity_id "
+            f"JOIN pages pg ON pg.kind = 'topic' AND pg.key = e.id "
+            f"WHERE m.author_id = ? AND {vis} GROUP BY e.id ORDER BY n DESC LIMIT 12",
+            (person_id, *vparams),
+        ).fetchall()
+        keys = self.db.execute("SELECT key FROM identities WHERE person_id = ? ORDER BY key", (person_id,))
+        return PersonPage(
+            person=PersonRef(row["id"], row["name"] or row["primary_key"], row["primary_key"]),
+            identities=tuple(k[0] for k in keys),
+            messages=tuple(messages),
+            topics=tuple(TopicRef(r["id"], r["title"], r["description"], r["n"], r["kind"]) for r in topics),
+            message_count=int(count),
+        )
+
+    # --- search ----------------------------------------------------------
+
+    def search_fts(self, viewer: Viewer, match: str, limit: int = 20, offset: int = 0) -> list[sqlite3.Row]:
+        """BM25-ranked FTS5 matches the viewer may read, with marked snippets."""
+        vis, vparams = visible_clause(viewer)
+        return self.db.execute(
+            f"SELECT m.id, m.thread_id, m.kind, m.container, m.ts, m.subject, p.name AS author_name, "
+            f"p.primary_key AS author_key, bm25(messages_fts, 0.0, 3.0, 1.0) AS rank, "
+            f"snippet(messages_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 24) AS snippet, "
+            f"highlight(messages_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}') AS subject_marked "
+            f"FROM messages_fts JOIN messages m ON m.id = messages_fts.message_id "
+            f"JOIN people p ON p.id = m.author_id "
+            f"WHERE messages_fts MATCH ? AND {vis} ORDER BY rank, m.ts DESC LIMIT ? OFFSET ?",
+            (match, *vparams, limit, offset),
+        ).fetchall()
+
+    # --- operations ------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        """Counts of what the knowledge base holds (operator view, no access filter)."""
+        queries = {
+            "messages": "SELECT count(*) FROM messages",
+            "messages_built": "SELECT count(*) FROM messages WHERE built_at IS NOT NULL",
+            "messages_pending": "SELECT count(*) FROM messages WHERE built_at IS NULL",
+            "locations": "SELECT count(*) FROM locations",
+            "threads": "SELECT count(*) FROM threads",
+            "people": "SELECT count(*) FROM people",
+            "entities": "SELECT count(*) FROM entities",
+            "mentions": "SELECT count(*) FROM mentions",
+            "linked_mentions": "SELECT count(*) FROM mentions WHERE entity_id IS NOT NULL",
+            "pages": "SELECT count(*) FROM pages",
+            "topic_pages": "SELECT count(*) FROM pages WHERE kind = 'topic'",
+            "person_pages": "SELECT count(*) FROM pages WHERE kind = 'person'",
+            "failures": "SELECT count(*) FROM failures",
+            "users": "SELECT count(*) FROM users",
+        }
+        return {k: int(self.db.execute(q).fetchone()[0]) for k, q in queries.items()}
+
+    def failures(self, limit: int = 200) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT s.kind, s.root, f.locator, f.stage, f.reason, f.attempts, f.last_seen FROM failures f "
+            "JOIN sources s ON s.id = f.source_id ORDER BY f.last_seen DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
