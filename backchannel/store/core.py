@@ -78,6 +78,12 @@ class Store(ReadQueries):
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing writes; nested calls join the outer transaction."""
@@ -108,12 +114,8 @@ class Store(ReadQueries):
         self.db.execute("UPDATE sources SET last_sync = ? WHERE id = ?", (_now(), source_id))
 
     def known_locators(self, source_id: int) -> set[str]:
-        """Locators already ingested or recorded as failed, so a re-run skips them."""
-        rows = self.db.execute(
-            "SELECT locator FROM locations WHERE source_id = ? "
-            "UNION SELECT locator FROM failures WHERE source_id = ? AND stage = 'ingest'",
-            (source_id, source_id),
-        )
+        """Locators already ingested, so a re-run skips them (failed ones are tried again)."""
+        rows = self.db.execute("SELECT locator FROM locations WHERE source_id = ?", (source_id,))
         return {r[0] for r in rows}
 
     # --- people ----------------------------------------------------------

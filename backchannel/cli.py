@@ -1,0 +1,358 @@
+"""`backchannel`: a click group whose subcommands mirror the pipeline.
+
+Each command is a thin wrapper over an importable function. Our own errors
+become one clear line (ClickException) here, at the edge, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from backchannel.errors import BackchannelError
+from backchannel.records import Viewer
+from backchannel.settings import Settings, load_settings, setting_help
+from backchannel.store import Store
+
+
+class Context:
+    def __init__(self, settings: Settings, quiet: bool) -> None:
+        self.settings = settings
+        self.quiet = quiet
+
+    def store(self) -> Store:
+        return Store.open(self.settings.database_path)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Backchannel errors into one line for the user instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BackchannelError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(path_type=Path), help="TOML settings file (default: ./backchannel.toml).")
+@click.option("--database", type=click.Path(path_type=Path), help="SQLite database (overrides the setting).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Folder for the database and caches.")
+@click.option("--kb", "kb_path", type=click.Path(path_type=Path), help="Wikipedia knowledge base folder.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="backchannel")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config: Path | None,
+    database: Path | None,
+    data_dir: Path | None,
+    kb_path: Path | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
+    """Backchannel: a knowledge base that writes itself out of Slack and email."""
+    logging.basicConfig(
+        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(config).with_overrides(database=database, data_dir=data_dir, kb_path=kb_path)
+    except BackchannelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    ctx.obj = Context(settings, quiet)
+
+
+# --- pipeline ------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["maildir", "mbox", "eml", "slack_export"]),
+    help="Source kind; detected from PATH when left out.",
+)
+@pass_ctx
+@friendly_errors
+def ingest(ctx: Context, path: Path, kind: str | None) -> None:
+    """Read a maildir, mbox, .eml folder or Slack export (zip or folder)."""
+    from backchannel.pipeline import ingest_path
+
+    with ctx.store() as store:
+        stats = ingest_path(store, path, kind=kind, quiet=ctx.quiet)
+    click.echo(
+        f"{path}: read {stats.read}, new {stats.new}, duplicates {stats.duplicates}, "
+        f"already ingested {stats.skipped}, failed {stats.failed}"
+    )
+    for reason, count in sorted(stats.failure_reasons.items()):
+        click.echo(f"  failed: {count} x {reason} (see `backchannel failures`)")
+    if stats.new:
+        click.echo("Next: `backchannel build` scrubs, links and indexes the new messages.")
+
+
+@cli.command()
+@pass_ctx
+@friendly_errors
+def build(ctx: Context) -> None:
+    """Scrub PII, link entities and index every message not built yet."""
+    from backchannel.pipeline import build as run_build
+
+    with ctx.store() as store:
+        stats = run_build(store, ctx.settings, quiet=ctx.quiet)
+    click.echo(f"built {stats.built} messages, {stats.failed} failed, {stats.pages} pages")
+    if stats.built:
+        click.echo("Next: `backchannel serve` shows the wiki.")
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on (setting: host).")
+@click.option("--port", type=int, help="Port (setting: port).")
+@pass_ctx
+@friendly_errors
+def serve(ctx: Context, host: str | None, port: int | None) -> None:
+    """Serve the wiki (development server, for one team)."""
+    from web import create_app
+
+    settings = ctx.settings.with_overrides(host=host, port=port)
+    app = create_app(settings)
+    click.echo(f"Backchannel wiki at http://{settings.host}:{settings.port}/  (Ctrl+C stops it)")
+    app.run(host=settings.host, port=settings.port, debug=False, use_reloader=False)
+
+
+@cli.command()
+@click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True)
+@click.option("--to", "to", help="Send the digest to this address (its owner's access applies).")
+@click.option("--as", "as_", help="Render with this person's access when not sending (email or Slack id).")
+@click.option("--smtp", help="SMTP server as HOST:PORT (setting: smtp_host, smtp_port).")
+@click.option("--until", type=click.DateTime(), help="End of the period (default: now, UTC).")
+@click.option("--html", "show_html", is_flag=True, help="Print the HTML version instead of the text one.")
+@pass_ctx
+@friendly_errors
+def digest(
+    ctx: Context,
+    period: str,
+    to: str | None,
+    as_: str | None,
+    smtp: str | None,
+    until: datetime | None,
+    show_html: bool,
+) -> None:
+    """Render a digest of the period; send it with --to, print it otherwise."""
+    from backchannel.digest import build_digest, render_digest, send_digest, viewer_for_address
+
+    until_utc = until.replace(tzinfo=UTC) if until is not None else None
+    with ctx.store() as store:
+        viewer = viewer_for_address(store, to or as_) if (to or as_) else Viewer()
+        rendered = render_digest(build_digest(store, viewer, period=period, until=until_utc), ctx.settings)
+    if not to:
+        click.echo(rendered.html if show_html else rendered.text)
+        return
+    host, port = None, None
+    if smtp:
+        host, _, port_s = smtp.rpartition(":")
+        if not host or not port_s.isdigit():
+            raise click.BadParameter("use HOST:PORT, e.g. localhost:1025", param_hint="--smtp")
+        port = int(port_s)
+    send_digest(rendered, to, ctx.settings, host=host, port=port)
+    click.echo(f"sent {period} digest to {to}")
+
+
+# --- machine-readable commands ---------------------------------------------------
+
+
+@cli.group()
+def pii() -> None:
+    """Personal-data detection."""
+
+
+@pii.command("detect")
+@friendly_errors
+def pii_detect() -> None:
+    """JSON Lines {"id", "text"} on stdin -> {"id", "spans": [...]} on stdout."""
+    from privacy import detect_pii_jsonl
+
+    for line in detect_pii_jsonl(sys.stdin):
+        click.echo(line)
+
+
+@cli.command()
+@pass_ctx
+@friendly_errors
+def link(ctx: Context) -> None:
+    """JSON Lines {"id", "text", ["mentions"]} on stdin -> linked mentions on stdout."""
+    from nlp.kb import KnowledgeBase
+    from nlp.linker import Linker, link_jsonl
+
+    kb = KnowledgeBase.open(ctx.settings.kb_path, ctx.settings.data_dir / "kb")
+    for line in link_jsonl(sys.stdin, Linker(kb, ctx.settings.link_threshold)):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--limit", default=20, show_default=True, help="Most hits to return.")
+@click.option("--as", "as_", help="Search with this person's access (email address or Slack user id).")
+@click.option("--all", "everything", is_flag=True, help="Operator access: every message, ignoring access lists.")
+@pass_ctx
+@friendly_errors
+def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None, everything: bool) -> None:
+    """Search the knowledge base. Without --as or --all only public channels are searched."""
+    from backchannel.search import search as run_search
+
+    with ctx.store() as store:
+        viewer = _viewer(store, as_, everything)
+        result = run_search(store, viewer, query, limit=limit)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "query": result.query,
+                    "relaxed": result.relaxed,
+                    "message": result.message,
+                    "hits": [
+                        {
+                            "message_id": h.message_id,
+                            "thread_id": h.thread_id,
+                            "score": h.score,
+                            "snippet": h.snippet,
+                            "subject": h.subject,
+                            "author": h.author_name,
+                            "container": h.container,
+                            "timestamp": h.timestamp.isoformat(),
+                        }
+                        for h in result.hits
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    if result.message:
+        click.echo(result.message)
+    if result.relaxed:
+        click.echo("No message has every word; these match some of them.")
+    for h in result.hits:
+        snippet = h.snippet.replace("<mark>", "[").replace("</mark>", "]")
+        click.echo(f"{h.timestamp:%Y-%m-%d} {h.container} {h.author_name}: {h.subject}\n    {snippet}")
+    if not result.hits and not result.message:
+        click.echo("No results.")
+
+
+def _viewer(store: Store, as_: str | None, everything: bool) -> Viewer:
+    if everything:
+        return Viewer(everything=True)
+    if not as_:
+        return Viewer()
+    key = as_ if "@" in as_ else f"slack:{as_.removeprefix('slack:')}"
+    person = store.person_by_key(key)
+    if person is None:
+        raise click.ClickException(f"No person is known as {as_!r}. Use an email address or a Slack user id.")
+    return Viewer(person_id=person)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+@friendly_errors
+def stats(ctx: Context, as_json: bool) -> None:
+    """Counts of messages, threads, people, entities, mentions, pages, failures."""
+    with ctx.store() as store:
+        counts = store.stats()
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        for k, v in counts.items():
+            click.echo(f"{k:>18}  {v}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+@friendly_errors
+def failures(ctx: Context, as_json: bool) -> None:
+    """Items that could not be read or built, with the reason."""
+    with ctx.store() as store:
+        rows = [dict(r) for r in store.failures()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No failures.")
+    for r in rows:
+        click.echo(f"[{r['stage']}] {r['kind']} {r['root']} :: {r['locator']}\n    {r['reason']} (x{r['attempts']})")
+
+
+# --- administration ----------------------------------------------------------------
+
+
+@cli.group()
+def user() -> None:
+    """Web users. A user sees what the person with the same email address may see."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="May open the admin pages.")
+@click.password_option(help="Password (asked for when left out).")
+@pass_ctx
+@friendly_errors
+def user_add(ctx: Context, email: str, admin: bool, password: str) -> None:
+    """Create a user (or reset their password)."""
+    from werkzeug.security import generate_password_hash
+
+    if "@" not in email:
+        raise click.BadParameter("give an email address", param_hint="EMAIL")
+    with ctx.store() as store:
+        store.add_user(email, generate_password_hash(password), is_admin=admin)
+    click.echo(f"user {email} ready{' (admin)' if admin else ''}")
+
+
+@cli.command("settings")
+@pass_ctx
+def show_settings(ctx: Context) -> None:
+    """Every setting with its current value and what it does."""
+    for name, help_text in setting_help().items():
+        value = getattr(ctx.settings, name)
+        if name in ("smtp_password", "secret_key") and value:
+            value = "(set)"
+        click.echo(f"{name} = {value}\n    {help_text}  [env BACKCHANNEL_{name.upper()}]")
+
+
+@cli.group()
+def kb() -> None:
+    """The Wikipedia knowledge base."""
+
+
+@kb.command("build")
+@pass_ctx
+@friendly_errors
+def kb_build(ctx: Context) -> None:
+    """Build (once) the fast lookup file from the knowledge base in the kb_path setting."""
+    import time
+
+    from nlp.kb import KnowledgeBase
+
+    t0 = time.perf_counter()
+    KnowledgeBase.open(ctx.settings.kb_path, ctx.settings.data_dir / "kb")
+    click.echo(f"knowledge base ready ({time.perf_counter() - t0:.1f} s) from {ctx.settings.kb_path}")
+
+
+def main() -> None:
+    cli(prog_name="backchannel")

@@ -1,0 +1,194 @@
+"""Build: privacy, NLP and indexing over every message not built yet.
+
+For each message the raw text is read again from its source (it was never
+stored), parsed by spaCy once, and that one parse feeds both Presidio (PII)
+and the entity linker. Only the scrubbed text, the links and the index entry
+are written, in one transaction per message, so an interrupted build resumes
+where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backchannel.progress import progress_bar
+from backchannel.records import BuiltMessage, Entity, IngestFailure, Mention, RawMessage, ScrubbedText
+from backchannel.settings import Settings
+from backchannel.store import Store, entity_key
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+BATCH = 64
+
+
+@dataclass
+class BuildStats:
+    built: int = 0
+    failed: int = 0
+    pages: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, stage: str, since: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - since
+
+
+@dataclass
+class _Engines:
+    """The models one build needs, loaded once."""
+
+    nlp: Any
+    detector: Any
+    linker: Any
+    kb: Any
+
+
+def _load_engines(settings: Settings) -> _Engines:
+    from nlp.kb import KnowledgeBase
+    from nlp.linker import Linker
+    from nlp.parse import load_nlp
+    from privacy.detect import PiiDetector
+
+    kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
+    return _Engines(
+        nlp=load_nlp(), detector=PiiDetector(), linker=Linker(kb, settings.link_threshold), kb=kb
+    )
+
+
+def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStats:
+    """Scrub, link and index every pending message, then refresh the page list."""
+    from ingest.registry import get_connector
+
+    stats = BuildStats()
+    pending = store.pending()
+    if pending:
+        t0 = time.perf_counter()
+        engines = _load_engines(settings)
+        stats.timed("load_models", t0)
+        keep_names = set() if settings.scrub_member_names else store.member_names()
+        connectors: dict[str, Any] = {}
+        with progress_bar(len(pending), "build", quiet=quiet) as bar:
+            for start in range(0, len(pending), BATCH):
+                rows = pending[start : start + BATCH]
+                raws: list[tuple[Any, RawMessage]] = []
+                t0 = time.perf_counter()
+                for row in rows:
+                    connector = connectors.setdefault(row["kind"], get_connector(row["kind"]))
+                    item = connector.read(Path(row["root"]), row["locator"])
+                    if isinstance(item, IngestFailure):
+                        store.record_failure(row["source_id"], row["locator"], "build", item.reason)
+                        stats.failed += 1
+                        bar.update()
+                        continue
+                    store.clear_failure(row["source_id"], row["locator"], "build")
+                    item.id = row["id"]  # the id recorded at ingest, even if a copy differs
+                    raws.append((row, item))
+                stats.timed("read", t0)
+                for built in _build_batch([r for _, r in raws], engines, settings, keep_names, stats):
+                    t0 = time.perf_counter()
+                    store.save_built(built)
+                    stats.timed("store_index", t0)
+                    stats.built += 1
+                    bar.update()
+    t0 = time.perf_counter()
+    stats.pages = store.refresh_pages(settings.min_topic_mentions)
+    stats.timed("pages", t0)
+    log.info("build done: built=%d failed=%d pages=%d", stats.built, stats.failed, stats.pages)
+    return stats
+
+
+def _build_batch(
+    raws: list[RawMessage], engines: _Engines, settings: Settings, keep_names: set[str], stats: BuildStats
+) -> Iterator[BuiltMessage]:
+    from ingest.quotes import authored_text
+    from nlp.parse import clip
+    from privacy.scrub import scrub
+
+    t0 = time.perf_counter()
+    docs: list[Doc] = list(engines.nlp.pipe((clip(r.body) for r in raws), batch_size=BATCH))
+    stats.timed("parse", t0)
+    for raw, doc in zip(raws, docs, strict=True):
+        t0 = time.perf_counter()
+        text = clip(raw.body)
+        body = scrub(
+            text,
+            engines.detector.detect(text, doc),
+            settings.pii_policy,
+            min_score=settings.pii_min_score,
+            keep_names=keep_names,
+        )
+        subject = (
+            scrub(
+                raw.subject,
+                engines.detector.detect(raw.subject),
+                settings.pii_policy,
+                min_score=settings.pii_min_score,
+                keep_names=keep_names,
+            )
+            if raw.subject.strip()
+            else None
+        )
+        stats.timed("privacy", t0)
+        t0 = time.perf_counter()
+        authored = authored_text(body.text)
+        mentions = _mentions_in_authored(body, engines.linker.link(doc), authored)
+        entities = _entities(engines.kb, mentions)
+        stats.timed("link", t0)
+        counts = dict(body.detector_counts)
+        if subject is not None:
+            for k, v in subject.detector_counts.items():
+                counts[k] = counts.get(k, 0) + v
+        yield BuiltMessage(
+            id=raw.id,
+            subject=subject.text if subject is not None else "",
+            body=body.text,
+            authored=authored,
+            mentions=mentions,
+            entities=entities,
+            detector_counts=counts,
+            raw_body=raw.body if settings.store_raw_text else None,
+        )
+
+
+def _mentions_in_authored(body: ScrubbedText, mentions: list[Mention], authored: str) -> list[Mention]:
+    """Mentions moved into the scrubbed text, keeping those in what the author wrote.
+
+    A mention inside redacted text is dropped (its words are gone); one in
+    quoted history is dropped so a long reply chain does not count a topic
+    once per quote.
+    """
+    authored_lines = {line.strip() for line in authored.splitlines() if line.strip()}
+    kept: list[Mention] = []
+    for m in mentions:
+        span = body.map_span(m.start, m.end)
+        if span is None:
+            continue
+        start, end = span
+        line_start = body.text.rfind("\n", 0, start) + 1
+        line_end = body.text.find("\n", end)
+        line = body.text[line_start : line_end if line_end != -1 else len(body.text)].strip()
+        if line not in authored_lines:
+            continue
+        kept.append(Mention(start, end, body.text[start:end], m.entity, m.score, m.label))
+    return kept
+
+
+def _entities(kb: Any, mentions: list[Mention]) -> list[Entity]:
+    found: dict[str, Entity] = {}
+    for m in mentions:
+        if m.entity and m.entity not in found:
+            entity = kb.entity(entity_key(m.entity))
+            found[m.entity] = Entity(
+                id=entity_key(m.entity),
+                title=m.entity,
+                description=getattr(entity, "description", "") or "",
+                type=getattr(entity, "type", "unknown") or "unknown",
+            )
+    return list(found.values())
