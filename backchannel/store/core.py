@@ -66,12 +66,13 @@ class Store(ReadQueries):
                 "and that its folder is writable."
             ) from exc
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
         try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
         except sqlite3.DatabaseError as exc:
+            db.close()
             raise StoreError(f"[S002] {path} is not a Backchannel database ({exc}).") from exc
         return cls(db, path)
 

@@ -1,0 +1,85 @@
+from pathlib import Path
+
+import pytest
+
+from backchannel.records import Address, BuiltMessage, RawMessage, Viewer, Visibility
+from backchannel.search import parse_query, render_snippet, search
+from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
+from tests.test_store import raw
+
+
+@pytest.mark.parametrize(
+    "text, phrases, excluded, fts",
+    [
+        ("gas price", ("gas", "price"), (), '"gas" "price"'),
+        ('"natural gas" -coal', ("natural gas",), ("coal",), '("natural gas") NOT "coal"'),
+        ('AND OR NOT (x* "', ("AND", "OR", "NOT", "x"), (), '"AND" "OR" "NOT" "x"'),
+        ("e-mail", ("e", "mail"), (), '"e" "mail"'),
+        ("-only", (), ("only",), None),
+    ],
+)
+def test_search_parse_query_quotes_everything(text, phrases, excluded, fts) -> None:
+    q = parse_query(text)
+    assert q.phrases == phrases
+    assert q.excluded == excluded
+    if fts is not None:
+        assert q.fts() == fts
+
+
+def test_search_render_snippet_escapes_then_marks() -> None:
+    html = render_snippet(f"<script>x</script> {MARK_OPEN}gas{MARK_CLOSE}")
+    assert html == "&lt;script&gt;x&lt;/script&gt; <mark>gas</mark>"
+
+
+@pytest.fixture
+def indexed(store: Store, tmp_path: Path) -> Store:
+    sid = store.source_id("maildir", tmp_path)
+    texts = {
+        "a": "Natural gas prices in California keep rising",
+        "b": "The gas pipeline outage in Houston",
+        "c": "Lunch on Friday?",
+    }
+    with store.transaction():
+        for i, key in enumerate(texts):
+            r = raw(key, "ann@x.com", public=True, thread=key)
+            store.add_raw(sid, r)
+    for key, text in texts.items():
+        store.save_built(BuiltMessage(key, f"About {key}", text, text, [], [], {}))
+    return store
+
+
+def test_search_ranks_and_highlights(indexed: Store) -> None:
+    result = search(indexed, Viewer(), "natural gas")
+    assert [h.message_id for h in result.hits] == ["a"]
+    assert "<mark>Natural</mark> <mark>gas</mark>" in result.hits[0].snippet
+    assert not result.relaxed
+
+
+def test_search_stems_and_relaxes(indexed: Store) -> None:
+    assert {h.message_id for h in search(indexed, Viewer(), "pipelines").hits} == {"b"}
+    relaxed = search(indexed, Viewer(), "pipeline lunch")
+    assert relaxed.relaxed and {h.message_id for h in relaxed.hits} == {"b", "c"}
+
+
+def test_search_exclusion_and_empty_query(indexed: Store) -> None:
+    assert {h.message_id for h in search(indexed, Viewer(), "gas -houston").hits} == {"a"}
+    empty = search(indexed, Viewer(), "-gas")
+    assert empty.hits == [] and "at least one word" in empty.message
+
+
+def test_search_respects_access(store: Store, tmp_path: Path) -> None:
+    sid = store.source_id("slack_export", tmp_path)
+    dm = RawMessage(
+        id="dm1", source="slack_export", locator="dm/1", container="dm:ann,bob",
+        author=Address("slack:U1", "Ann"), timestamp=raw("x", "a@x").timestamp, body="",
+        visibility=Visibility.RESTRICTED, access=["slack:U1", "slack:U2"],
+    )
+    with store.transaction():
+        store.add_raw(sid, dm)
+        store.person_for(Address("slack:U3", "Eve"))
+    store.save_built(BuiltMessage("dm1", "", "the merger codename", "the merger codename", [], [], {}))
+    eve = store.person_by_key("slack:U3")
+    bob = store.person_by_key("slack:U2")
+    assert search(store, Viewer(person_id=eve), "merger").hits == []
+    assert search(store, Viewer(), "merger").hits == []
+    assert [h.message_id for h in search(store, Viewer(person_id=bob), "merger").hits] == ["dm1"]
