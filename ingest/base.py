@@ -1,0 +1,51 @@
+"""The contract every connector meets, and the limits they share.
+
+A connector lists the items of a source cheaply (``list_locators``) and turns
+one item into a record (``read``). Reading never raises for a bad item: it
+returns an :class:`~backchannel.records.IngestFailure` whose reason starts
+with a short stable category (``invalid-json: ...``). Only a source that
+cannot be read at all raises :class:`~backchannel.errors.ConnectorError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from backchannel.records import IngestFailure, PersonRecord, RawMessage
+
+# One message larger than this is reported as "too-large" instead of parsed.
+MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """Reads one kind of source. Locators are strings relative to ``root``."""
+
+    kind: str  # "maildir" | "mbox" | "eml" | "slack_export"
+
+    def list_locators(self, root: Path) -> Iterator[str]:
+        """Every item of the source, in a stable order, without parsing it."""
+        ...
+
+    def read(self, root: Path, locator: str) -> RawMessage | IngestFailure:
+        """Parse one item; a bad item comes back as an IngestFailure, never raised."""
+        ...
+
+    def people(self, root: Path) -> list[PersonRecord]:
+        """Identities the source knows (Slack ``users.json``); ``[]`` for mail."""
+        ...
+
+
+def human_size(size: int) -> str:
+    """A size for a failure reason: ``52 MB``, ``3 KB``, ``17 bytes``."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def too_large_reason(size: int, limit: int = MAX_MESSAGE_BYTES) -> str:
+    return f"too-large: {human_size(size)} > {human_size(limit)} limit"
