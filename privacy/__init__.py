@@ -1,0 +1,55 @@
+"""PII detection and redaction: Presidio plus our recognizers, and the policy.
+
+``detect_pii_jsonl`` is the library side of ``backchannel pii detect``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+__all__ = ["detect_pii_jsonl"]
+
+_CHUNK = 64
+
+
+def _parse(line: str) -> tuple[Any, str | None, str | None]:
+    """(id, text, error) of one input line."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, f"invalid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(item, dict):
+        return None, None, "expected a JSON object with id and text"
+    ident = item.get("id")
+    text = item.get("text")
+    if not isinstance(text, str):
+        return ident, None, "missing or non-string field 'text'"
+    return ident, text, None
+
+
+def detect_pii_jsonl(lines: Iterable[str]) -> Iterator[str]:
+    """``{"id", "text"}`` lines in, ``{"id", "spans": [{start, end, type, score}]}`` lines out.
+
+    Offsets are character offsets into ``text``. One output line per
+    non-blank input line, in order; a bad line gives ``{"id", "error"}`` and
+    processing goes on. Texts are parsed in batches.
+    """
+    from privacy.detect import PiiDetector
+
+    detector = PiiDetector()
+    it = (line for line in lines if line.strip())
+    while chunk := list(islice(it, _CHUNK)):
+        parsed = [_parse(line) for line in chunk]
+        good = [text for _, text, err in parsed if err is None and text is not None]
+        found = iter(detector.detect_many(good))
+        for ident, _text, err in parsed:
+            if err is not None:
+                yield json.dumps({"id": ident if isinstance(ident, str | int) else None, "error": err})
+                continue
+            spans = [
+                {"start": s.start, "end": s.end, "type": s.type, "score": s.score} for s in next(found)
+            ]
+            yield json.dumps({"id": ident, "spans": spans}, ensure_ascii=False)

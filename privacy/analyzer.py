@@ -1,0 +1,136 @@
+"""Build Presidio's analyzer on our one spaCy pipeline, English only, offline.
+
+A plain ``AnalyzerEngine()`` would look for ``en_core_web_lg`` and try to
+download it, and its default registry loads recognizers for languages we do
+not use (each logs a warning). Here the NLP engine wraps the pipeline that
+:func:`nlp.parse.load_nlp` already loaded, the registry holds only English
+recognizers plus ours (see :mod:`privacy.recognizers`), and tldextract (used by
+the email recognizer) is held to its bundled public-suffix snapshot.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# tldextract builds its module-level extractor at import time from this
+# variable; empty means "never fetch the suffix list, use the bundled copy".
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+import tldextract.tldextract as _tldx  # noqa: E402
+import yaml  # noqa: E402
+from presidio_analyzer import AnalyzerEngine  # noqa: E402
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine  # noqa: E402
+from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider  # noqa: E402
+
+from nlp.parse import load_nlp  # noqa: E402
+from privacy.recognizers import DEFAULT_RECOGNIZERS, build_recognizers  # noqa: E402
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+import presidio_analyzer as _presidio  # noqa: E402
+
+_DEFAULT_RECOGNIZERS_YAML = Path(_presidio.__file__).parent / "conf" / "default_recognizers.yaml"
+
+LANGUAGE = "en"
+
+#: spaCy labels that become Presidio entities; everything else is ignored
+#: (ORG has many false positives and is not personal data; numbers, money and
+#: products are not PII). Mirrors presidio's conf/spacy.yaml.
+NER_MAPPING = {
+    "PERSON": "PERSON",
+    "NORP": "NRP",
+    "FAC": "LOCATION",
+    "LOC": "LOCATION",
+    "GPE": "LOCATION",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+}
+NER_IGNORED = [
+    "ORG", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY",
+    "ORDINAL", "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART",
+]
+
+
+def _offline_tldextract() -> None:
+    """Make sure tldextract never fetches the suffix list, even if imported earlier."""
+    urls = getattr(_tldx.TLD_EXTRACTOR, "suffix_list_urls", ())
+    if any(str(u).startswith(("http:", "https:")) for u in urls):
+        _tldx.TLD_EXTRACTOR = _tldx.TLDExtract(suffix_list_urls=(), fallback_to_snapshot=True)
+
+
+def _english_configuration() -> dict[str, Any]:
+    """Presidio's default recognizer list, cut down to the English entries.
+
+    Loading the stock list with an English-only registry builds the Spanish,
+    Italian and Polish recognizers anyway and logs a warning for each.
+    """
+    conf = yaml.safe_load(_DEFAULT_RECOGNIZERS_YAML.read_text(encoding="utf-8"))
+    kept = []
+    for rec in conf["recognizers"]:
+        langs = rec.get("supported_languages") if isinstance(rec, dict) else None
+        if langs:
+            english = [
+                lang for lang in langs
+                if (lang if isinstance(lang, str) else lang.get("language")) == LANGUAGE
+            ]
+            if not english:
+                continue
+            rec = {**rec, "supported_languages": english}
+        kept.append(rec)
+    return {
+        "supported_languages": [LANGUAGE],
+        "global_regex_flags": conf.get("global_regex_flags", 26),
+        "recognizers": kept,
+    }
+
+
+class SharedSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine on a pipeline that is already loaded (no download path)."""
+
+    def __init__(self, nlp: Language) -> None:
+        super().__init__(
+            models=[{"lang_code": LANGUAGE, "model_name": nlp.meta.get("name", "shared")}],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping=dict(NER_MAPPING),
+                labels_to_ignore=list(NER_IGNORED),
+            ),
+        )
+        self.nlp = {LANGUAGE: nlp}
+
+    def load(self) -> None:  # already loaded; never spacy.load / spacy.cli.download
+        return None
+
+    def artifacts(self, doc: Doc) -> NlpArtifacts:
+        """Presidio's view of a Doc the shared pipeline already made."""
+        return self._doc_to_nlp_artifact(doc, LANGUAGE)
+
+
+def build_analyzer(recognizers: Iterable[str] = DEFAULT_RECOGNIZERS) -> AnalyzerEngine:
+    """A new English-only AnalyzerEngine on the shared spaCy pipeline (no network)."""
+    _offline_tldextract()
+    engine = SharedSpacyNlpEngine(load_nlp())
+    provider = RecognizerRegistryProvider(registry_configuration=_english_configuration())
+    registry = provider.create_recognizer_registry()
+    registry.add_nlp_recognizer(nlp_engine=engine)
+    for recognizer in build_recognizers(recognizers):
+        registry.add_recognizer(recognizer)
+    analyzer = AnalyzerEngine(
+        registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE]
+    )
+    log.info("presidio analyzer ready: %d recognizers", len(registry.recognizers))
+    return analyzer
+
+
+@functools.cache
+def get_analyzer() -> AnalyzerEngine:
+    """The process-wide analyzer (building one costs a second; reuse it)."""
+    return build_analyzer()

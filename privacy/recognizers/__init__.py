@@ -1,0 +1,36 @@
+"""Our own Presidio recognizers, registered by name: one small class per module.
+
+:data:`REGISTRY` maps a recognizer name to ``"module:Class"``; modules are
+imported only when a recognizer is built. An unknown name is a ConfigError.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+from presidio_analyzer import EntityRecognizer
+
+from backchannel.errors import ConfigError
+
+REGISTRY: dict[str, str] = {
+    "slack_token": "privacy.recognizers.slack_token:SlackTokenRecognizer",
+    "aws_key": "privacy.recognizers.aws_key:AwsKeyRecognizer",
+    "us_phone": "privacy.recognizers.us_phone:UsPhoneRecognizer",
+}
+
+DEFAULT_RECOGNIZERS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def build_recognizers(names: Iterable[str] = DEFAULT_RECOGNIZERS) -> list[EntityRecognizer]:
+    """Instantiate our recognizers by name."""
+    out = []
+    for name in names:
+        target = REGISTRY.get(name)
+        if target is None:
+            raise ConfigError(
+                f"[P001] Unknown PII recognizer {name!r}. Known recognizers: {', '.join(sorted(REGISTRY))}."
+            )
+        module_name, class_name = target.split(":")
+        out.append(getattr(importlib.import_module(module_name), class_name)())
+    return out

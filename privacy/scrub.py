@@ -1,0 +1,94 @@
+"""Apply the privacy policy to detected spans: the text that may be stored.
+
+Plain code rather than presidio-anonymizer: we need the offset map (to move
+mentions found on the original parse) and the workspace-member exemption,
+and both are simpler to get right here than around the anonymizer's output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Collection, Iterable
+
+from backchannel.records import PiiSpan, ScrubbedText
+
+REDACT = "redact"
+_PUNCT = re.compile(r"[^\w\s'-]")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def name_key(name: str) -> str:
+    """Compare names case- and punctuation-insensitively ("Allen, Phillip K." too)."""
+    name = unicodedata.normalize("NFKC", name).strip()
+    if name.count(",") == 1:  # "Last, First" as mail headers write it
+        last, first = name.split(",")
+        name = f"{first} {last}"
+    name = _POSSESSIVE.sub("", name.strip())
+    return " ".join(_PUNCT.sub(" ", name).casefold().split())
+
+
+def name_variants(names: Iterable[str]) -> set[str]:
+    """Keys under which a known person's name may appear: full name and first + last."""
+    keys: set[str] = set()
+    for name in names:
+        key = name_key(name)
+        if not key:
+            continue
+        keys.add(key)
+        parts = key.split()
+        if len(parts) > 2:
+            keys.add(f"{parts[0]} {parts[-1]}")
+    return keys
+
+
+def scrub(
+    text: str,
+    spans: list[PiiSpan],
+    policy: dict[str, str],
+    *,
+    min_score: float,
+    keep_names: Collection[str] = (),
+) -> ScrubbedText:
+    """Replace every span whose type the policy redacts with ``<TYPE>``.
+
+    Spans below ``min_score`` are ignored. PERSON spans naming someone in
+    ``keep_names`` (workspace members) are kept. Types missing from the policy
+    are kept. ``detector_counts`` counts every span that fired, kept or not.
+    """
+    fired = sorted((s for s in spans if s.score >= min_score), key=lambda s: (s.start, -s.end))
+    members = name_variants(keep_names)
+    counts = Counter(s.type for s in fired)
+
+    # Merge overlapping redactions so that no part of a span survives.
+    cuts: list[list[int | str]] = []
+    for span in fired:
+        if policy.get(span.type, "keep") != REDACT:
+            continue
+        if span.type == "PERSON" and name_key(text[span.start : span.end]) in members:
+            continue
+        if cuts and span.start < cuts[-1][1]:
+            cuts[-1][1] = max(int(cuts[-1][1]), span.end)
+            continue
+        cuts.append([span.start, span.end, span.type])
+
+    out: list[str] = []
+    replacements: list[tuple[int, int, int, int]] = []
+    pos = new_len = 0
+    for start, end, kind in cuts:
+        assert isinstance(start, int) and isinstance(end, int)
+        out.append(text[pos:start])
+        new_len += start - pos
+        token = f"<{kind}>"
+        out.append(token)
+        replacements.append((start, end, new_len, new_len + len(token)))
+        new_len += len(token)
+        pos = end
+    out.append(text[pos:])
+    return ScrubbedText(
+        text="".join(out),
+        spans=fired,
+        replacements=replacements,
+        detector_counts=dict(sorted(counts.items())),
+    )

@@ -1,0 +1,62 @@
+"""privacy.analyzer: Presidio on our spaCy pipeline, English only, offline, quiet."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import pytest
+
+from backchannel.errors import ConfigError
+
+
+def _no_network(*args: object, **kwargs: object) -> None:
+    raise AssertionError(f"network access attempted: {args!r}")
+
+
+def test_analyzer_builds_offline_without_warnings(monkeypatch, caplog, recwarn):
+    monkeypatch.setattr(socket.socket, "connect", _no_network)
+    monkeypatch.setattr(socket, "create_connection", _no_network)
+    from privacy.analyzer import build_analyzer
+
+    with caplog.at_level(logging.INFO):
+        analyzer = build_analyzer()
+        results = analyzer.analyze("mail maria.gonzalez@gmail.com", language="en")
+
+    assert "EMAIL_ADDRESS" in {r.entity_type for r in results}  # tldextract worked offline
+    noisy = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert noisy == []
+    assert len(recwarn) == 0
+    assert analyzer.supported_languages == ["en"]
+    assert {r.supported_language for r in analyzer.registry.recognizers} == {"en"}
+
+
+def test_analyzer_uses_the_shared_spacy_pipeline():
+    from nlp.parse import load_nlp
+    from privacy.analyzer import get_analyzer
+
+    assert get_analyzer().nlp_engine.get_nlp("en") is load_nlp()
+    assert get_analyzer() is get_analyzer()
+
+
+def test_analyzer_tldextract_never_fetches_the_suffix_list():
+    import tldextract.tldextract as tldx
+
+    import privacy.analyzer  # noqa: F401  (sets tldextract up)
+
+    privacy.analyzer.build_analyzer()
+    assert not [u for u in tldx.TLD_EXTRACTOR.suffix_list_urls if str(u).startswith("http")]
+
+
+def test_analyzer_registers_our_recognizers_by_name():
+    from privacy.analyzer import get_analyzer
+
+    names = {r.name for r in get_analyzer().registry.recognizers}
+    assert {"SlackTokenRecognizer", "AwsKeyRecognizer", "UsPhoneRecognizer"} <= names
+
+
+def test_recognizers_unknown_name_is_a_config_error():
+    from privacy.recognizers import build_recognizers
+
+    with pytest.raises(ConfigError, match="slack_token"):
+        build_recognizers(["no_such_recognizer"])
