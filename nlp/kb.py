@@ -1,0 +1,244 @@
+"""The Wikipedia knowledge base: candidate entities for a surface string.
+
+The shared KB is two gzip files (``aliases.tsv.gz``, ``entities.jsonl.gz``;
+see ``fixtures/wikipedia/README.md``). Reading them takes tens of seconds, so
+the first :meth:`KnowledgeBase.open` builds a SQLite file in a cache folder
+and later opens just use it. The file's name depends on the KB folder and on
+its files' sizes and modification times, so a changed KB is rebuilt. The
+build writes a temporary file and renames it, so a crash leaves no half-built
+cache behind. This module's cache file is the only SQL in ``nlp/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from backchannel.errors import ModelError
+from backchannel.records import Entity
+
+log = logging.getLogger(__name__)
+
+ALIASES_FILE = "aliases.tsv.gz"
+ENTITIES_FILE = "entities.jsonl.gz"
+#: Bump when the cache schema or its derivation changes: old caches are then ignored.
+SCHEMA_VERSION = 1
+_BATCH = 50_000
+_QUALIFIER = re.compile(r"_\(([^)]*)\)$")
+
+csv.field_size_limit(1 << 24)
+
+
+def norm(s: str) -> str:
+    """The KB's lookup key: NFKC, ``_`` to space, casefold, whitespace collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s).replace("_", " ").casefold()).strip()
+
+
+def title_from_id(entity_id: str) -> str:
+    """A readable title when the KB has no cased one: ``angel_investor`` -> ``Angel investor``."""
+    text = entity_id.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def entity_title(record: dict[str, Any]) -> str:
+    """The best title the KB offers for an entity record: cased title, label, guess, id."""
+    if record.get("title"):
+        return str(record["title"])
+    label = record.get("label") or record.get("label_guess")
+    if not label:
+        return title_from_id(str(record["id"]))
+    qualifier = _QUALIFIER.search(str(record["id"]))
+    if qualifier and "(" not in label:  # a label drops the "(programming language)" part
+        label = f"{label} ({qualifier.group(1)})"
+    return str(label)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entity a surface string may refer to."""
+
+    entity_id: str
+    title: str
+    prior: float
+    source: str
+    description: str = ""
+    type: str = "unknown"
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
+    type TEXT NOT NULL, popularity REAL NOT NULL
+);
+CREATE TABLE aliases (
+    norm TEXT NOT NULL, entity_id TEXT NOT NULL, source TEXT NOT NULL,
+    prior_est REAL NOT NULL, n_candidates INTEGER NOT NULL
+);
+"""
+
+
+class KnowledgeBase:
+    """Read-only access to the KB's SQLite cache. Open it with :meth:`open`."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path
+        self._db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+        self._db.execute("PRAGMA query_only = ON")
+        self._lookup = lru_cache(maxsize=65_536)(self._candidates)
+        self._known = lru_cache(maxsize=262_144)(self._has_alias)
+
+    @classmethod
+    def open(cls, kb_dir: Path, cache_dir: Path) -> KnowledgeBase:
+        """Open the KB in ``kb_dir``, building its cache in ``cache_dir`` on first use."""
+        kb_dir = Path(kb_dir)
+        files = [kb_dir / ALIASES_FILE, kb_dir / ENTITIES_FILE]
+        missing = [str(f) for f in files if not f.is_file()]
+        if missing:
+            raise ModelError(
+                f"[N003] The knowledge base file(s) {', '.join(missing)} do not exist. "
+                "Set kb_path (environment: BACKCHANNEL_KB_PATH) to a folder with "
+                f"{ALIASES_FILE} and {ENTITIES_FILE}, e.g. ../shared/wikipedia."
+            )
+        cache_dir = Path(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        prefix, name = cache_name(kb_dir, files)
+        db_path = cache_dir / name
+        if not db_path.is_file():
+            build_cache(files[0], files[1], db_path)
+            for stale in cache_dir.glob(f"{prefix}-*.sqlite"):
+                if stale != db_path:
+                    stale.unlink(missing_ok=True)
+        return cls(db_path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def candidates(self, surface: str, limit: int = 10) -> list[Candidate]:
+        """Entities whose alias has the same :func:`norm` as ``surface``, best prior first."""
+        return list(self._lookup(norm(surface), limit))
+
+    def has_alias(self, norm_text: str) -> bool:
+        """Whether some alias has exactly this (already normalised) key."""
+        return bool(self._known(norm_text))
+
+    def entity(self, entity_id: str) -> Entity | None:
+        row = self._db.execute(
+            "SELECT id, title, description, type FROM entities WHERE id = ?", (entity_id,)
+        ).fetchone()
+        return Entity(*row) if row else None
+
+    def _candidates(self, key: str, limit: int) -> tuple[Candidate, ...]:
+        if not key:
+            return ()
+        rows = self._db.execute(
+            """SELECT a.entity_id, COALESCE(e.title, ''), MAX(a.prior_est), a.source,
+                      COALESCE(e.description, ''), COALESCE(e.type, 'unknown'),
+                      COALESCE(e.popularity, 0)
+               FROM aliases a LEFT JOIN entities e ON e.id = a.entity_id
+               WHERE a.norm = ? GROUP BY a.entity_id
+               ORDER BY MAX(a.prior_est) DESC, 7 DESC, a.entity_id LIMIT ?""",
+            (key, limit),
+        ).fetchall()
+        return tuple(
+            Candidate(eid, title or title_from_id(eid), prior, source, desc, etype)
+            for eid, title, prior, source, desc, etype, _pop in rows
+        )
+
+    def _has_alias(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM aliases WHERE norm = ? LIMIT 1", (key,)).fetchone() is not None
+
+
+def cache_name(kb_dir: Path, files: list[Path]) -> tuple[str, str]:
+    """(prefix per KB folder, file name per KB content version)."""
+    where = hashlib.sha1(str(kb_dir.resolve()).encode()).hexdigest()[:12]
+    stamp = ";".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    version = hashlib.sha1(f"{SCHEMA_VERSION};{stamp}".encode()).hexdigest()[:12]
+    prefix = f"kb-{where}"
+    return prefix, f"{prefix}-{version}.sqlite"
+
+
+def build_cache(aliases: Path, entities: Path, db_path: Path) -> None:
+    """Build the SQLite cache at ``db_path`` from the two KB files (atomically)."""
+    started = time.perf_counter()
+    fd, tmp_name = tempfile.mkstemp(prefix=db_path.stem + ".", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            db.executescript(_SCHEMA)
+            n_entities = _load_entities(db, entities)
+            n_aliases = _load_aliases(db, aliases)
+            db.execute("CREATE INDEX aliases_norm ON aliases(norm)")
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("schema_version", str(SCHEMA_VERSION)), ("entities", str(n_entities)),
+                 ("aliases", str(n_aliases))],
+            )
+            db.commit()
+        finally:
+            db.close()
+        os.replace(tmp, db_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    log.info(
+        "built KB cache %s: %d entities, %d aliases in %.1fs",
+        db_path.name, n_entities, n_aliases, time.perf_counter() - started,
+    )
+
+
+def _load_entities(db: sqlite3.Connection, path: Path) -> int:
+    count = 0
+    batch: list[tuple[str, str, str, str, float]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            desc = rec.get("description") or rec.get("abstract") or ""
+            batch.append(
+                (rec["id"], entity_title(rec), desc, rec.get("type") or "unknown",
+                 float(rec.get("popularity") or 0.0))
+            )
+            if len(batch) >= _BATCH:
+                db.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?)", batch)
+                count += len(batch)
+                batch.clear()
+    db.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?)", batch)
+    return count + len(batch)
+
+
+def _load_aliases(db: sqlite3.Connection, path: Path) -> int:
+    count = 0
+    batch: list[tuple[str, str, str, float, int]] = []
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(rows, None)  # header
+        for row in rows:
+            if len(row) != 6:
+                continue
+            key, _surface, eid, source, prior, n_cands = row
+            batch.append((key, eid, source, float(prior), int(n_cands)))
+            if len(batch) >= _BATCH:
+                db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)", batch)
+                count += len(batch)
+                batch.clear()
+    db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)", batch)
+    return count + len(batch)

@@ -1,0 +1,408 @@
+"""Link mentions to Wikipedia entities: candidates from the KB, then disambiguation.
+
+A candidate's score combines four signals, each explainable on its own:
+
+* **prior**: the KB's ``prior_est`` (a popularity estimate, not link counts,
+  so it weighs less than in a classic linker);
+* **context**: words around the mention against the candidate's description,
+  title and title qualifier, directly and through small topic fields
+  (:data:`FIELDS`: "script" and "programming" are both *software*). It is
+  relative: context that fits a rival candidate counts against this one, so
+  "a python at the zoo" pulls *away* from the programming language;
+* **type**: spaCy's label against the KB's coarse type (PERSON vs person);
+* **coherence**: agreement with the other mentions' best entities and with
+  ``context_entities`` (entities of the same thread).
+
+Below the threshold a mention stays unlinked (NIL): no link is better than a
+wrong one. ``extra_aliases.tsv`` patches known KB gaps ("ROR" -> Ruby on Rails).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backchannel.records import Mention
+from nlp.kb import Candidate, KnowledgeBase, norm
+from nlp.mentions import find_mentions
+from nlp.parse import clip, load_nlp
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+EXTRA_ALIASES = Path(__file__).with_name("extra_aliases.tsv")
+W_PRIOR, W_CONTEXT, W_TYPE, W_COHERENCE = 0.35, 0.4, 0.15, 0.1
+CONTEXT_WINDOW = 60  # tokens either side of a mention
+MAX_CANDIDATES = 10
+
+def _stem(word: str) -> str:
+    """Crude plural folding, the same for context, profiles and fields."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+#: Topic fields: a candidate and a context "agree" when their words hit the same field.
+FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(_stem(w) for w in words.split())
+    for name, words in {
+        "software": "code coding coder script scripting programming program programmer software developer "
+        "library framework api app deploy deployment server database query bug repo repository commit "
+        "compile install pip gem package web backend frontend sql migration migrate function import "
+        "production staging release upgrade computer operating github stack open-source "
+        "ruby rails python java javascript postgres linux",
+        "animal": "zoo snake animal specie genus reptile pet wild wildlife cage bite jungle habitat predator "
+        "prey mammal bird fur feline",
+        "investment": "investor invest investment funding fund round raise raised seed capital startup "
+        "valuation equity venture financing vc",
+        "religion": "religion religious god heaven church spiritual prayer bible mythology supernatural "
+        "faith divine",
+        "screen": "episode season television tv show watch watched film movie actor cast sitcom",
+        "food": "fruit eat ate eating pie juice orchard food fresh sweet recipe cider edible tree",
+        "car": "car drive driving automobile vehicle dealer engine sedan motor luxury",
+        "tech_company": "iphone ipad mac macbook stock share company ceo earnings product launch store "
+        "device technology multinational",
+        "energy": "gas power electricity energy pipeline utility megawatt mw fuel generation plant grid "
+        "transmission electric trading commodity",
+        "railway": "train railway railroad track station locomotive rail freight",
+        "finance": "financial finance contract trade trading desk hedge hedging swap option bond "
+        "security securities instrument credit risk book portfolio counterparty",
+        "math": "mathematics math calculus function equation integral slope theorem instantaneous "
+        "variable limit",
+    }.items()
+}
+_WORD = re.compile(r"[a-z][a-z\-]+")
+_STOP = frozenset(
+    "the a an of and or in on at to for with from by as is are was were be been this that these those "
+    "it its into over under about also known american general high level".split()
+)
+
+#: spaCy label -> (KB types that agree, KB types that neither agree nor clash).
+_TYPE_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "PERSON": (frozenset({"person"}), frozenset({"work"})),
+    "ORG": (frozenset({"organization"}), frozenset({"technology", "work", "event"})),
+    "GPE": (frozenset({"place"}), frozenset({"organization"})),
+    "LOC": (frozenset({"place"}), frozenset()),
+    "FAC": (frozenset({"place"}), frozenset({"organization"})),
+    "NORP": (frozenset({"place", "organization"}), frozenset({"concept"})),
+    "PRODUCT": (frozenset({"technology", "work"}), frozenset({"organization", "concept"})),
+    "WORK_OF_ART": (frozenset({"work"}), frozenset()),
+    "EVENT": (frozenset({"event"}), frozenset({"concept"})),
+    "LAW": (frozenset({"work", "concept"}), frozenset({"organization"})),
+    "LANGUAGE": (frozenset({"concept", "technology"}), frozenset()),
+}
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text.casefold()) if w not in _STOP}
+
+
+def _fields(words: Iterable[str]) -> set[str]:
+    words = set(words)
+    return {name for name, vocab in FIELDS.items() if words & vocab}
+
+
+def type_agreement(label: str, kb_type: str) -> float:
+    """+1 agree, 0 unknown or compatible, -1 clash."""
+    rule = _TYPE_RULES.get(label)
+    if rule is None or kb_type in ("unknown", ""):
+        return 0.0
+    agree, neutral = rule
+    if kb_type in agree:
+        return 1.0
+    return 0.0 if kb_type in neutral else -1.0
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A mention on its way through the two scoring passes."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    cands: list[Candidate]
+    base: list[float]
+    best: Candidate | None
+
+
+@dataclass(frozen=True)
+class _Profile:
+    words: frozenset[str]
+    fields: frozenset[str]
+
+
+class Linker:
+    """Disambiguates mentions in a parsed message against a :class:`KnowledgeBase`."""
+
+    def __init__(self, kb: KnowledgeBase, threshold: float, extra_aliases: Path | None = EXTRA_ALIASES):
+        self.kb = kb
+        self.threshold = threshold
+        self._extra: dict[str, list[tuple[str, float]]] = {}
+        self._titles: dict[str, str] = {}
+        if extra_aliases is not None:
+            self._load_extra(extra_aliases)
+        self._cands = lru_cache(maxsize=65_536)(self._merged_candidates)
+        self._profile = lru_cache(maxsize=65_536)(self._make_profile)
+
+    # -- candidates ---------------------------------------------------------
+
+    def _load_extra(self, path: Path) -> None:
+        skipped = 0
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            surface, title, prior = line.split("\t")
+            eid = title.casefold().replace(" ", "_")
+            if self.kb.entity(eid) is None:
+                skipped += 1
+                continue
+            self._titles[eid] = title
+            rows = self._extra.setdefault(norm(surface), [])
+            rows[:] = [r for r in rows if r[0] != eid] + [(eid, float(prior))]
+        log.debug("extra aliases: %d surfaces, %d rows not in this KB", len(self._extra), skipped)
+
+    def title(self, candidate: Candidate) -> str:
+        return self._titles.get(candidate.entity_id, candidate.title)
+
+    def candidates(self, surface: str) -> list[Candidate]:
+        """KB candidates merged with the alias supplement, best prior first."""
+        return list(self._cands(norm(surface)))
+
+    def _merged_candidates(self, key: str) -> tuple[Candidate, ...]:
+        found = self.kb.candidates(key, limit=MAX_CANDIDATES)
+        extra = self._extra.get(key, [])
+        if extra:
+            share = max(0.0, 1.0 - sum(p for _, p in extra))
+            merged = {c.entity_id: replace(c, prior=c.prior * share) for c in found}
+            for eid, p in extra:
+                if eid in merged:
+                    merged[eid] = replace(merged[eid], prior=merged[eid].prior + p)
+                else:
+                    ent = self.kb.entity(eid)
+                    if ent is not None:
+                        merged[eid] = Candidate(eid, ent.title, p, "extra", ent.description, ent.type)
+            found = list(merged.values())
+        # A thin, unqualified entity next to qualified siblings ("python" beside
+        # "python_(genus)") is a disambiguation page: never a link target.
+        ids = [c.entity_id for c in found]
+        found = [
+            c for c in found
+            if not (c.type == "unknown" and not c.description and "(" not in c.entity_id
+                    and any(i.startswith(c.entity_id + "_(") for i in ids))
+        ]
+        total = sum(c.prior for c in found)
+        if total > 0:
+            found = [replace(c, prior=c.prior / total, title=self.title(c)) for c in found]
+        return tuple(sorted(found, key=lambda c: (-c.prior, c.entity_id)))
+
+    def is_alias(self, norm_text: str) -> bool:
+        """Whether a normalised string is a KB or supplement alias (for find_mentions)."""
+        return norm_text in self._extra or self.kb.has_alias(norm_text)
+
+    def is_term(self, norm_text: str) -> bool:
+        """Whether a lone word is worth a mention (for find_mentions).
+
+        Yes when the supplement lists it, or when it is also the name of a
+        product or company whose title is the word plus more ("python" ->
+        "Python (programming language)", "apple" -> "Apple Inc."). Words that
+        are an article's title ("Business") or a redirect to one ("company") are not.
+        """
+        if norm_text in self._extra:
+            return True
+        return any(
+            c.type in ("technology", "organization") and c.prior >= 0.2
+            and norm(self.title(c)).startswith(norm_text + " ")
+            for c in self._cands(norm_text)
+        )
+
+    # -- scoring --------------------------------------------------------------
+
+    def _make_profile(self, candidate: Candidate) -> _Profile:
+        words = _words(f"{self.title(candidate)} {candidate.description}")
+        return _Profile(frozenset(words), frozenset(_fields(words)))
+
+    def link(
+        self,
+        doc: Doc,
+        spans: list[tuple[int, int]] | None = None,
+        context_entities: Collection[str] = (),
+    ) -> list[Mention]:
+        """Mentions in ``doc`` with their entity (a Wikipedia title) or None.
+
+        With ``spans`` (character offsets) only those are disambiguated;
+        otherwise :func:`nlp.mentions.find_mentions` chooses them.
+        ``context_entities`` are titles or ids of entities already linked in
+        the same thread: candidates among them, or in their topic, gain.
+        """
+        if spans is None:
+            found = find_mentions(doc, self.is_alias, self.is_term)
+        else:
+            labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
+            found = [(s, e, labels.get((s, e), "")) for s, e in spans]
+
+        text_all = doc.text  # Doc.text is rebuilt from the tokens on every access
+        items = []
+        for start, end, label in found:
+            text = text_all[start:end] if 0 <= start < end <= len(text_all) else ""
+            cands = self._usable(self.candidates(text), label, text) if text.strip() else []
+            ctx = self._context(doc, start, end) if cands else set()
+            # First pass without coherence: each mention's best guess informs the others.
+            base = self._score(label, cands, ctx, _words(text))
+            best = max(zip(base, cands, strict=True), key=lambda x: x[0])[1] if cands else None
+            items.append(_Item(start, end, label or "ALIAS", text, cands, base, best))
+
+        known = {norm(x) for x in context_entities}
+        thread_fields: set[str] = set()
+        for name in context_entities:
+            ent = self.kb.entity(name.casefold().replace(" ", "_"))
+            if ent is not None:
+                cand = Candidate(ent.id, ent.title, 1.0, "", ent.description, ent.type)
+                thread_fields |= self._profile(cand).fields
+        # What the doc's mentions agree on, counted so that a mention can leave itself out.
+        best_ids = Counter(i.best.entity_id for i in items if i.best)
+        best_fields = Counter(f for i in items if i.best for f in self._profile(i.best).fields)
+
+        mentions = []
+        for item in items:
+            if item.best is None:
+                mentions.append(Mention(item.start, item.end, item.text, None, 0.0, item.label))
+                continue
+            own_fields = self._profile(item.best).fields
+            other_fields = {f for f, n in best_fields.items() if n - (f in own_fields) > 0} | thread_fields
+            scored = []
+            for base, cand in zip(item.base, item.cands, strict=True):
+                others = best_ids[cand.entity_id] - (cand.entity_id == item.best.entity_id)
+                if others > 0 or norm(cand.entity_id) in known or norm(self.title(cand)) in known:
+                    coherence = 1.0
+                else:
+                    coherence = 0.5 if self._profile(cand).fields & other_fields else 0.0
+                scored.append((base + W_COHERENCE * coherence, cand))
+            score, cand = max(scored, key=lambda x: (x[0], x[1].prior))
+            score = round(min(1.0, max(0.0, score)), 4)
+            entity = self.title(cand) if score >= self.threshold else None
+            mentions.append(Mention(item.start, item.end, item.text, entity, score, item.label))
+        return mentions
+
+    def _usable(self, cands: list[Candidate], label: str, text: str) -> list[Candidate]:
+        """Drop candidates that cannot be right whatever the context.
+
+        A one-word PERSON mention ("Mike", "John") is never the article on
+        the word itself or its qualified variants ("Mike", "Mike (film)"), nor
+        a "John, King of England": it names a person. An acronym
+        whose only page is a bare, empty "ECT" gets nothing.
+        """
+        if label == "PERSON" and " " not in text.strip():
+            key = norm(text)
+            return [
+                c for c in cands
+                if "," not in self.title(c) and norm(self.title(c)) != key
+                and not norm(self.title(c)).startswith(key + " (")
+            ]
+        if text.isupper():  # a bare-acronym page with nothing on it ("ECT") is a disambiguation page
+            key = norm(text)
+            return [
+                c for c in cands if not (c.entity_id == key and not c.description and c.type == "unknown")
+            ]
+        return cands
+
+    def _context(self, doc: Doc, start: int, end: int) -> set[str]:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return set()
+        lo, hi = max(0, span.start - CONTEXT_WINDOW), min(len(doc), span.end + CONTEXT_WINDOW)
+        out = set()
+        for tok in doc[lo:hi]:
+            if span.start <= tok.i < span.end or tok.is_stop or not tok.is_alpha:
+                continue
+            out.add(_stem(tok.lower_))
+            out.add(_stem(tok.lemma_.casefold()))
+        return out
+
+    def _score(self, label: str, cands: list[Candidate], ctx: set[str], surface: set[str]) -> list[float]:
+        """Prior + relative context + type, per candidate (coherence comes later).
+
+        The mention's own words are left out of the candidates' profiles: every
+        "Angel ..." title contains "angel", which says nothing about which one.
+        """
+        ctx_fields = _fields(ctx)
+        fit = []
+        for cand in cands:
+            words = self._profile(cand).words - surface
+            fit.append(min(1.0, 0.8 * len(_fields(words) & ctx_fields) + 0.3 * len(words & ctx)))
+        scores = []
+        for i, cand in enumerate(cands):
+            rival = max((f for j, f in enumerate(fit) if j != i), default=0.0)
+            context = fit[i] - rival if fit[i] < rival else fit[i]
+            agreement = type_agreement(label, cand.type)
+            scores.append(W_PRIOR * cand.prior + W_CONTEXT * context + W_TYPE * agreement)
+        return scores
+
+
+# -- the `backchannel link` contract -------------------------------------------
+
+_CHUNK = 64
+
+
+def _parse(line: str) -> tuple[Any, str | None, list[tuple[int, int]] | None, str | None]:
+    """(id, text, spans, error) of one input line."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, None, f"invalid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(item, dict):
+        return None, None, None, "expected a JSON object with id and text"
+    ident, text = item.get("id"), item.get("text")
+    if not isinstance(text, str):
+        return ident, None, None, "missing or non-string field 'text'"
+    raw = item.get("mentions")
+    if raw is None:
+        return ident, text, None, None
+    try:
+        spans = [(int(m["start"]), int(m["end"])) for m in raw]
+    except (TypeError, KeyError, ValueError):
+        return ident, None, None, "'mentions' must be a list of {\"start\": int, \"end\": int}"
+    if any(not 0 <= s < e <= len(text) for s, e in spans):
+        return ident, None, None, "a mention's offsets are outside the text"
+    return ident, text, spans, None
+
+
+def link_jsonl(lines: Iterable[str], linker: Linker) -> Iterator[str]:
+    """``{"id", "text", "mentions"?}`` lines in, ``{"id", "mentions": [...]}`` lines out.
+
+    Each output mention is ``{"start", "end", "text", "entity", "score"}``
+    (character offsets into ``text``; ``entity`` is a Wikipedia title or null).
+    Given ``mentions`` are disambiguated as they are; otherwise they are found.
+    A bad line gives ``{"id", "error"}`` and processing goes on.
+    """
+    nlp = load_nlp()
+    it = (line for line in lines if line.strip())
+    while chunk := list(islice(it, _CHUNK)):
+        parsed = [_parse(line) for line in chunk]
+        docs = iter(nlp.pipe((clip(p[1]) for p in parsed if p[3] is None and p[1] is not None),
+                             batch_size=_CHUNK))
+        for ident, text, spans, err in parsed:
+            if err is not None or text is None:
+                yield json.dumps({"id": ident if isinstance(ident, str | int) else None, "error": err})
+                continue
+            mentions = linker.link(next(docs), spans)
+            yield json.dumps(
+                {
+                    "id": ident,
+                    "mentions": [
+                        {"start": m.start, "end": m.end, "text": m.text, "entity": m.entity, "score": m.score}
+                        for m in mentions
+                    ],
+                },
+                ensure_ascii=False,
+            )
