@@ -49,7 +49,9 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", type=click.Path(path_type=Path), help="TOML settings file (default: ./backchannel.toml).")
+@click.option(
+    "--config", type=click.Path(path_type=Path), help="TOML settings file (default: ./backchannel.toml)."
+)
 @click.option("--database", type=click.Path(path_type=Path), help="SQLite database (overrides the setting).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Folder for the database and caches.")
 @click.option("--kb", "kb_path", type=click.Path(path_type=Path), help="Wikipedia knowledge base folder.")
@@ -71,6 +73,8 @@ def cli(
         level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Presidio logs every recognizer it loads at INFO; only its problems matter here.
+    logging.getLogger("presidio-analyzer").setLevel(max(logging.WARNING, logging.root.level))
     try:
         settings = load_settings(config).with_overrides(database=database, data_dir=data_dir, kb_path=kb_path)
     except BackchannelError as exc:
@@ -209,7 +213,9 @@ def link(ctx: Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--limit", default=20, show_default=True, help="Most hits to return.")
 @click.option("--as", "as_", help="Search with this person's access (email address or Slack user id).")
-@click.option("--all", "everything", is_flag=True, help="Operator access: every message, ignoring access lists.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Operator access: every message, ignoring access lists."
+)
 @pass_ctx
 @friendly_errors
 def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None, everything: bool) -> None:
@@ -296,7 +302,9 @@ def failures(ctx: Context, as_json: bool) -> None:
     if not rows:
         click.echo("No failures.")
     for r in rows:
-        click.echo(f"[{r['stage']}] {r['kind']} {r['root']} :: {r['locator']}\n    {r['reason']} (x{r['attempts']})")
+        click.echo(
+            f"[{r['stage']}] {r['kind']} {r['root']} :: {r['locator']}\n    {r['reason']} (x{r['attempts']})"
+        )
 
 
 # --- administration ----------------------------------------------------------------

@@ -121,7 +121,9 @@ def get_backend(name: str, store: Store) -> SearchBackend:
         ) from None
 
 
-def search(store: Store, viewer: Viewer, text: str, *, limit: int = 20, backend: str = "sqlite") -> SearchResult:
+def search(
+    store: Store, viewer: Viewer, text: str, *, limit: int = 20, backend: str = "sqlite"
+) -> SearchResult:
     """Run a user's query with the viewer's access. The importable face of `backchannel search`."""
     result = get_backend(backend, store).search(viewer, parse_query(text), limit)
     result.query = text

@@ -20,7 +20,7 @@ from backchannel.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_PII_POLICY: dict[str, str] = {
-    # Presidio type -> "redact" or "keep". Types not listed are kept.
+    # Presidio type -> "redact" or "keep". Types not listed are redacted (fail closed).
     "PERSON": "redact",  # outsiders only: workspace members keep their names
     "EMAIL_ADDRESS": "redact",
     "PHONE_NUMBER": "redact",
@@ -33,6 +33,7 @@ DEFAULT_PII_POLICY: dict[str, str] = {
     "US_PASSPORT": "redact",
     "US_ITIN": "redact",
     "CRYPTO": "redact",
+    "CREDENTIAL": "redact",  # API tokens and keys (privacy/recognizers)
     "LOCATION": "keep",
     "DATE_TIME": "keep",
     "URL": "keep",
@@ -52,9 +53,7 @@ class Settings:
     data_dir: Path = _setting(
         Path("var"), "Folder for the SQLite knowledge base and caches (created if missing)."
     )
-    database: Path = _setting(
-        Path(""), "SQLite database file. Empty means DATA_DIR/backchannel.sqlite."
-    )
+    database: Path = _setting(Path(""), "SQLite database file. Empty means DATA_DIR/backchannel.sqlite.")
     kb_path: Path = _setting(
         PROJECT_ROOT / "fixtures" / "wikipedia",
         "Folder with the Wikipedia knowledge base (aliases.tsv.gz, entities.jsonl.gz). "
@@ -63,12 +62,15 @@ class Settings:
     store_raw_text: bool = _setting(
         False, "Keep unscrubbed message text in the store (admin opt-in; off by default)."
     )
-    pii_policy: dict[str, str] = _setting(
-        DEFAULT_PII_POLICY, "Per Presidio entity type: redact or keep."
-    )
+    pii_policy: dict[str, str] = _setting(DEFAULT_PII_POLICY, "Per Presidio entity type: redact or keep.")
     pii_min_score: float = _setting(0.4, "Presidio confidence below which a span is ignored.")
     scrub_member_names: bool = _setting(
         False, "Also redact the names of known workspace members (authors and recipients)."
+    )
+    org_domains: str = _setting(
+        "",
+        "Comma-separated email domains of the organisation: their people are members and keep "
+        "their names in text. Empty: the domains of Slack members and the domain most mail is from.",
     )
     link_threshold: float = _setting(
         0.3, "Entity-link confidence below which a mention is left unlinked (NIL)."
@@ -77,9 +79,7 @@ class Settings:
     workers: int = _setting(2, "Processes used by the NLP stage.")
     host: str = _setting("127.0.0.1", "Address the web app listens on.")
     port: int = _setting(8000, "Port the web app listens on.")
-    secret_key: str = _setting(
-        "", "Flask session secret. Empty means one is generated and kept in DATA_DIR."
-    )
+    secret_key: str = _setting("", "Flask session secret. Empty means one is generated and kept in DATA_DIR.")
     smtp_host: str = _setting("localhost", "SMTP server that sends digests.")
     smtp_port: int = _setting(25, "SMTP port.")
     smtp_sender: str = _setting("backchannel@localhost", "From address of digests.")

@@ -188,8 +188,11 @@ def build_cache(aliases: Path, entities: Path, db_path: Path) -> None:
             db.execute("CREATE INDEX aliases_norm ON aliases(norm)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("entities", str(n_entities)),
-                 ("aliases", str(n_aliases))],
+                [
+                    ("schema_version", str(SCHEMA_VERSION)),
+                    ("entities", str(n_entities)),
+                    ("aliases", str(n_aliases)),
+                ],
             )
             db.commit()
         finally:
@@ -200,7 +203,10 @@ def build_cache(aliases: Path, entities: Path, db_path: Path) -> None:
         raise
     log.info(
         "built KB cache %s: %d entities, %d aliases in %.1fs",
-        db_path.name, n_entities, n_aliases, time.perf_counter() - started,
+        db_path.name,
+        n_entities,
+        n_aliases,
+        time.perf_counter() - started,
     )
 
 
@@ -214,8 +220,13 @@ def _load_entities(db: sqlite3.Connection, path: Path) -> int:
             rec = json.loads(line)
             desc = rec.get("description") or rec.get("abstract") or ""
             batch.append(
-                (rec["id"], entity_title(rec), desc, rec.get("type") or "unknown",
-                 float(rec.get("popularity") or 0.0))
+                (
+                    rec["id"],
+                    entity_title(rec),
+                    desc,
+                    rec.get("type") or "unknown",
+                    float(rec.get("popularity") or 0.0),
+                )
             )
             if len(batch) >= _BATCH:
                 db.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?)", batch)

@@ -45,6 +45,7 @@ W_PRIOR, W_CONTEXT, W_TYPE, W_COHERENCE = 0.35, 0.4, 0.15, 0.1
 CONTEXT_WINDOW = 60  # tokens either side of a mention
 MAX_CANDIDATES = 10
 
+
 def _stem(word: str) -> str:
     """Crude plural folding, the same for context, profiles and fields."""
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -197,9 +198,14 @@ class Linker:
         # "python_(genus)") is a disambiguation page: never a link target.
         ids = [c.entity_id for c in found]
         found = [
-            c for c in found
-            if not (c.type == "unknown" and not c.description and "(" not in c.entity_id
-                    and any(i.startswith(c.entity_id + "_(") for i in ids))
+            c
+            for c in found
+            if not (
+                c.type == "unknown"
+                and not c.description
+                and "(" not in c.entity_id
+                and any(i.startswith(c.entity_id + "_(") for i in ids)
+            )
         ]
         total = sum(c.prior for c in found)
         if total > 0:
@@ -221,7 +227,8 @@ class Linker:
         if norm_text in self._extra:
             return True
         return any(
-            c.type in ("technology", "organization") and c.prior >= 0.2
+            c.type in ("technology", "organization")
+            and c.prior >= 0.2
             and norm(self.title(c)).startswith(norm_text + " ")
             for c in self._cands(norm_text)
         )
@@ -305,8 +312,10 @@ class Linker:
         if label == "PERSON" and " " not in text.strip():
             key = norm(text)
             return [
-                c for c in cands
-                if "," not in self.title(c) and norm(self.title(c)) != key
+                c
+                for c in cands
+                if "," not in self.title(c)
+                and norm(self.title(c)) != key
                 and not norm(self.title(c)).startswith(key + " (")
             ]
         if text.isupper():  # a bare-acronym page with nothing on it ("ECT") is a disambiguation page
@@ -371,7 +380,7 @@ def _parse(line: str) -> tuple[Any, str | None, list[tuple[int, int]] | None, st
     try:
         spans = [(int(m["start"]), int(m["end"])) for m in raw]
     except (TypeError, KeyError, ValueError):
-        return ident, None, None, "'mentions' must be a list of {\"start\": int, \"end\": int}"
+        return ident, None, None, '\'mentions\' must be a list of {"start": int, "end": int}'
     if any(not 0 <= s < e <= len(text) for s, e in spans):
         return ident, None, None, "a mention's offsets are outside the text"
     return ident, text, spans, None
@@ -389,8 +398,9 @@ def link_jsonl(lines: Iterable[str], linker: Linker) -> Iterator[str]:
     it = (line for line in lines if line.strip())
     while chunk := list(islice(it, _CHUNK)):
         parsed = [_parse(line) for line in chunk]
-        docs = iter(nlp.pipe((clip(p[1]) for p in parsed if p[3] is None and p[1] is not None),
-                             batch_size=_CHUNK))
+        docs = iter(
+            nlp.pipe((clip(p[1]) for p in parsed if p[3] is None and p[1] is not None), batch_size=_CHUNK)
+        )
         for ident, text, spans, err in parsed:
             if err is not None or text is None:
                 yield json.dumps({"id": ident if isinstance(ident, str | int) else None, "error": err})

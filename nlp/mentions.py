@@ -30,10 +30,10 @@ IGNORED_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORD
 MAX_NGRAM = 6
 #: Text that is markup or an address, never a mention.
 BLOCKED = re.compile(
-    r"<[^<>\s]{0,200}>"          # <PERSON>, <@U123>, <#C1|general>, <http://x|label>
-    r"|(?<![\w])[#@][\w.\-]+"     # #channel, @name
+    r"<[^<>\s]{0,200}>"  # <PERSON>, <@U123>, <#C1|general>, <http://x|label>
+    r"|(?<![\w])[#@][\w.\-]+"  # #channel, @name
     r"|\b(?:https?://|www\.)\S+"  # URLs
-    r"|\S*@\S+"                     # email addresses, Lotus Notes "Jeff Dasovich/SF/ECT@ECT"
+    r"|\S*@\S+"  # email addresses, Lotus Notes "Jeff Dasovich/SF/ECT@ECT"
 )
 _LEAD_POS = frozenset({"DET", "PRON", "PART", "ADP", "CCONJ", "PUNCT", "SYM"})
 _INNER_POS = frozenset({"ADP", "CCONJ", "DET", "PART", "PROPN", "NOUN", "ADJ", "NUM"})

@@ -49,7 +49,5 @@ def detect_pii_jsonl(lines: Iterable[str]) -> Iterator[str]:
             if err is not None:
                 yield json.dumps({"id": ident if isinstance(ident, str | int) else None, "error": err})
                 continue
-            spans = [
-                {"start": s.start, "end": s.end, "type": s.type, "score": s.score} for s in next(found)
-            ]
+            spans = [{"start": s.start, "end": s.end, "type": s.type, "score": s.score} for s in next(found)]
             yield json.dumps({"id": ident, "spans": spans}, ensure_ascii=False)

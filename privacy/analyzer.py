@@ -55,8 +55,17 @@ NER_MAPPING = {
     "TIME": "DATE_TIME",
 }
 NER_IGNORED = [
-    "ORG", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY",
-    "ORDINAL", "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART",
+    "ORG",
+    "CARDINAL",
+    "EVENT",
+    "LANGUAGE",
+    "LAW",
+    "MONEY",
+    "ORDINAL",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "WORK_OF_ART",
 ]
 
 
@@ -79,7 +88,8 @@ def _english_configuration() -> dict[str, Any]:
         langs = rec.get("supported_languages") if isinstance(rec, dict) else None
         if langs:
             english = [
-                lang for lang in langs
+                lang
+                for lang in langs
                 if (lang if isinstance(lang, str) else lang.get("language")) == LANGUAGE
             ]
             if not english:
@@ -123,9 +133,7 @@ def build_analyzer(recognizers: Iterable[str] = DEFAULT_RECOGNIZERS) -> Analyzer
     registry.add_nlp_recognizer(nlp_engine=engine)
     for recognizer in build_recognizers(recognizers):
         registry.add_recognizer(recognizer)
-    analyzer = AnalyzerEngine(
-        registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE]
-    )
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE])
     log.info("presidio analyzer ready: %d recognizers", len(registry.recognizers))
     return analyzer
 

@@ -55,7 +55,8 @@ def scrub(
 
     Spans below ``min_score`` are ignored. PERSON spans naming someone in
     ``keep_names`` (workspace members) are kept. Types missing from the policy
-    are kept. ``detector_counts`` counts every span that fired, kept or not.
+    are redacted: a new recognizer's findings are private until someone says not.
+    ``detector_counts`` counts every span that fired, kept or not.
     """
     fired = sorted((s for s in spans if s.score >= min_score), key=lambda s: (s.start, -s.end))
     members = name_variants(keep_names)
@@ -64,7 +65,7 @@ def scrub(
     # Merge overlapping redactions so that no part of a span survives.
     cuts: list[list[int | str]] = []
     for span in fired:
-        if policy.get(span.type, "keep") != REDACT:
+        if policy.get(span.type, REDACT) != REDACT:
             continue
         if span.type == "PERSON" and name_key(text[span.start : span.end]) in members:
             continue

@@ -23,3 +23,34 @@ def store(settings: Settings):
     s = Store.open(settings.database_path)
     yield s
     s.close()
+
+
+#: Secrets planted in the fixture text (see fixtures/README.md). None may survive a
+#: build anywhere: database files, search, pages, digests.
+SECRETS = (
+    "536-22-8471",
+    "4111 1111 1111 1111",
+    "(713) 853-6197",
+    "xoxb-1234567890-abcdefghijklmnop",
+)
+#: An outsider who writes in with her details. Her name and address may stay as
+#: who sent her message, but never in the stored or indexed text of any message.
+OUTSIDER = ("Maria Gonzalez", "maria.gonzalez@gmail.com")
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The whole pipeline run once over fixtures/ (ingest both corpora, build).
+
+    Session-scoped because loading spaCy and Presidio takes seconds; tests that
+    use it must not write to its database.
+    """
+    from backchannel.pipeline import build, ingest_path
+
+    root = tmp_path_factory.mktemp("built")
+    settings = Settings(data_dir=root / "var", kb_path=FIXTURES / "wikipedia")
+    with Store.open(settings.database_path) as s:
+        ingest_path(s, FIXTURES / "maildir", quiet=True)
+        ingest_path(s, FIXTURES / "slack_export", quiet=True)
+        build(s, settings, quiet=True)
+    return settings

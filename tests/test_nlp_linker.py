@@ -40,8 +40,11 @@ ROWS = [
     ("we closed the Angel round with our angel investor", "angel investor", "Angel investor"),
     ("I wrote a Python script to load the data.", "Python", "Python (programming language)"),
     ("Talk to FERC about the California electricity crisis.", "FERC", "Federal Energy Regulatory Commission"),
-    ("Talk to FERC about the California electricity crisis.", "California electricity crisis",
-     "California electricity crisis"),
+    (
+        "Talk to FERC about the California electricity crisis.",
+        "California electricity crisis",
+        "California electricity crisis",
+    ),
     ("Apple released a new iPhone.", "Apple", "Apple Inc."),
     ("I ate an apple pie.", "apple", "Apple"),
 ]
@@ -96,15 +99,22 @@ def test_linker_context_entities_help_coherence(linker):
 
 def test_linker_context_picks_the_sense(linker):
     assert _links(linker, "Our derivative desk hedges the swap book.", spans=[(4, 14)]) == {
-        "derivative": "Derivative (finance)"}
+        "derivative": "Derivative (finance)"
+    }
     assert _links(linker, "Take the derivative of the function.", spans=[(9, 19)]) == {
-        "derivative": "Derivative"}
+        "derivative": "Derivative"
+    }
 
 
 @pytest.mark.parametrize(
     ("label", "kb_type", "expected"),
-    [("PERSON", "person", 1.0), ("PERSON", "place", -1.0), ("ORG", "technology", 0.0),
-     ("GPE", "unknown", 0.0), ("ALIAS", "concept", 0.0)],
+    [
+        ("PERSON", "person", 1.0),
+        ("PERSON", "place", -1.0),
+        ("ORG", "technology", 0.0),
+        ("GPE", "unknown", 0.0),
+        ("ALIAS", "concept", 0.0),
+    ],
 )
 def test_linker_type_agreement(label, kb_type, expected):
     assert type_agreement(label, kb_type) == expected
@@ -128,6 +138,11 @@ def test_linker_link_jsonl_contract(linker):
         assert set(m) == {"start", "end", "text", "entity", "score"}
         assert text[m["start"] : m["end"]] == m["text"]
     (given,) = out[1]["mentions"]
-    assert given == {"start": 0, "end": 7, "text": "Ken Lay", "entity": "Kenneth Lay",
-                     "score": given["score"]}
+    assert given == {
+        "start": 0,
+        "end": 7,
+        "text": "Ken Lay",
+        "entity": "Kenneth Lay",
+        "score": given["score"],
+    }
     assert all("error" in o for o in out[2:])

@@ -29,16 +29,31 @@ def _texts(text: str, linker: Linker | None) -> list[str]:
 # (text, mentions that must be found, strings that must not be mentions)
 ROWS = [
     ("Ken Lay and Kenneth Lay met at Enron.", ["Ken Lay", "Kenneth Lay", "Enron"], []),
-    ("Talk to FERC about the California electricity crisis.", ["FERC", "California electricity crisis"],
-     ["California", "the California electricity crisis"]),
-    ("We moved the app from ROR to rails; Ruby on Rails is fine.",
-     ["ROR", "rails", "Ruby on Rails"], ["app"]),
-    ("we closed the Angel round with our angel investor", ["Angel round", "angel investor"],
-     ["our angel investor", "Angel"]),
-    ("Jeff Skilling's memo on natural gas in Houston", ["Jeff Skilling", "natural gas", "Houston"],
-     ["Jeff Skilling's", "memo"]),
-    ("<PERSON> posted in #general: see https://enron.com and mail bob@enron.com, @jeff says hi",
-     [], ["PERSON", "general", "enron.com", "bob@enron.com", "jeff", "@jeff"]),
+    (
+        "Talk to FERC about the California electricity crisis.",
+        ["FERC", "California electricity crisis"],
+        ["California", "the California electricity crisis"],
+    ),
+    (
+        "We moved the app from ROR to rails; Ruby on Rails is fine.",
+        ["ROR", "rails", "Ruby on Rails"],
+        ["app"],
+    ),
+    (
+        "we closed the Angel round with our angel investor",
+        ["Angel round", "angel investor"],
+        ["our angel investor", "Angel"],
+    ),
+    (
+        "Jeff Skilling's memo on natural gas in Houston",
+        ["Jeff Skilling", "natural gas", "Houston"],
+        ["Jeff Skilling's", "memo"],
+    ),
+    (
+        "<PERSON> posted in #general: see https://enron.com and mail bob@enron.com, @jeff says hi",
+        [],
+        ["PERSON", "general", "enron.com", "bob@enron.com", "jeff", "@jeff"],
+    ),
     ("The deal closed on May 5 for $3 million and 40% of 2 plants.", [], ["May 5", "$3 million", "40%", "2"]),
     ("the frobnicator is broken", [], ["frobnicator"]),
 ]
@@ -54,8 +69,10 @@ def test_mentions_table(linker, text, present, absent):
 
 
 def test_mentions_never_overlap_and_are_sorted(linker):
-    text = ("Jeff Skilling and Kenneth Lay of Enron met FERC in Houston, Texas about natural gas "
-            "and Ruby on Rails.")
+    text = (
+        "Jeff Skilling and Kenneth Lay of Enron met FERC in Houston, Texas about natural gas "
+        "and Ruby on Rails."
+    )
     spans = find_mentions(load_nlp()(text), linker.is_alias, linker.is_term)
     assert spans == sorted(spans)
     for (_, end, _), (start, _, _) in zip(spans, spans[1:], strict=False):

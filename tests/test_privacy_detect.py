@@ -16,8 +16,10 @@ CANARIES = [
     ("Her SSN is 536-22-8471.", [("US_SSN", "536-22-8471")]),
     ("Card 4111 1111 1111 1111 exp 09/03", [("CREDIT_CARD", "4111 1111 1111 1111")]),
     ("Write to maria.gonzalez@gmail.com today", [("EMAIL_ADDRESS", "maria.gonzalez@gmail.com")]),
-    ("the bot token is xoxb-1234567890-abcdefghijklmnop ok",
-     [("CREDENTIAL", "xoxb-1234567890-abcdefghijklmnop")]),
+    (
+        "the bot token is xoxb-1234567890-abcdefghijklmnop ok",
+        [("CREDENTIAL", "xoxb-1234567890-abcdefghijklmnop")],
+    ),
     ("key AKIAIOSFODNN7EXAMPLE leaked", [("CREDENTIAL", "AKIAIOSFODNN7EXAMPLE")]),
     ("I spoke with Maria Gonzalez about the contract.", [("PERSON", "Maria Gonzalez")]),
     ("server at 10.1.2.3 is down", [("IP_ADDRESS", "10.1.2.3")]),

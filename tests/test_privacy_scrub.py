@@ -66,8 +66,9 @@ def test_scrub_map_span_moves_mentions(spans):
 )
 def test_scrub_keep_names_matching(keep, kept):
     text = "ask Phillip Allen now"
-    out = scrub(text, [_span(text, "Phillip Allen", "PERSON")], {"PERSON": "redact"}, min_score=0.4,
-                keep_names=keep)
+    out = scrub(
+        text, [_span(text, "Phillip Allen", "PERSON")], {"PERSON": "redact"}, min_score=0.4, keep_names=keep
+    )
     assert ("Phillip Allen" in out.text) is kept
 
 
@@ -77,11 +78,14 @@ def test_scrub_ignores_spans_below_min_score():
     assert out.text == text and out.replacements == [] and out.detector_counts == {}
 
 
-def test_scrub_unknown_type_is_kept_but_counted():
+def test_scrub_unknown_type_is_redacted_and_counted():
+    """Fail closed: a type the policy does not name is private until an admin keeps it."""
     text = "see BLUE-7 today"
     out = scrub(text, [_span(text, "BLUE-7", "PROJECT_CODE")], {"PERSON": "redact"}, min_score=0.4)
-    assert out.text == text
+    assert out.text == "see <PROJECT_CODE> today"
     assert out.detector_counts == {"PROJECT_CODE": 1}
+    kept = scrub(text, [_span(text, "BLUE-7", "PROJECT_CODE")], {"PROJECT_CODE": "keep"}, min_score=0.4)
+    assert kept.text == text
 
 
 def test_scrub_custom_policy_redacts_location():
@@ -101,4 +105,7 @@ def test_scrub_overlapping_redactions_leave_nothing_behind():
 
 def test_scrub_name_variants():
     assert name_variants(["Kenneth L. Lay", "Skilling, Jeff"]) == {
-        "kenneth l lay", "kenneth lay", "jeff skilling"}
+        "kenneth l lay",
+        "kenneth lay",
+        "jeff skilling",
+    }

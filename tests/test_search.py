@@ -40,7 +40,7 @@ def indexed(store: Store, tmp_path: Path) -> Store:
         "c": "Lunch on Friday?",
     }
     with store.transaction():
-        for i, key in enumerate(texts):
+        for key in texts:
             r = raw(key, "ann@x.com", public=True, thread=key)
             store.add_raw(sid, r)
     for key, text in texts.items():
@@ -70,9 +70,15 @@ def test_search_exclusion_and_empty_query(indexed: Store) -> None:
 def test_search_respects_access(store: Store, tmp_path: Path) -> None:
     sid = store.source_id("slack_export", tmp_path)
     dm = RawMessage(
-        id="dm1", source="slack_export", locator="dm/1", container="dm:ann,bob",
-        author=Address("slack:U1", "Ann"), timestamp=raw("x", "a@x").timestamp, body="",
-        visibility=Visibility.RESTRICTED, access=["slack:U1", "slack:U2"],
+        id="dm1",
+        source="slack_export",
+        locator="dm/1",
+        container="dm:ann,bob",
+        author=Address("slack:U1", "Ann"),
+        timestamp=raw("x", "a@x").timestamp,
+        body="",
+        visibility=Visibility.RESTRICTED,
+        access=["slack:U1", "slack:U2"],
     )
     with store.transaction():
         store.add_raw(sid, dm)

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backchannel.pipeline.membership import org_domains, split_names
 from backchannel.progress import progress_bar
 from backchannel.records import BuiltMessage, Entity, IngestFailure, Mention, RawMessage, ScrubbedText
 from backchannel.settings import Settings
 from backchannel.store import Store, entity_key
+from privacy.names import KnownNames
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -57,9 +59,7 @@ def _load_engines(settings: Settings) -> _Engines:
     from privacy.detect import PiiDetector
 
     kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
-    return _Engines(
-        nlp=load_nlp(), detector=PiiDetector(), linker=Linker(kb, settings.link_threshold), kb=kb
-    )
+    return _Engines(nlp=load_nlp(), detector=PiiDetector(), linker=Linker(kb, settings.link_threshold), kb=kb)
 
 
 def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStats:
@@ -72,7 +72,9 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
         t0 = time.perf_counter()
         engines = _load_engines(settings)
         stats.timed("load_models", t0)
-        keep_names = set() if settings.scrub_member_names else store.member_names()
+        members, outsiders = split_names(store, org_domains(store, settings.org_domains))
+        keep_names = set() if settings.scrub_member_names else members
+        known_outsiders = KnownNames(outsiders)
         connectors: dict[str, Any] = {}
         with progress_bar(len(pending), "build", quiet=quiet) as bar:
             for start in range(0, len(pending), BATCH):
@@ -91,7 +93,9 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
                     item.id = row["id"]  # the id recorded at ingest, even if a copy differs
                     raws.append((row, item))
                 stats.timed("read", t0)
-                for built in _build_batch([r for _, r in raws], engines, settings, keep_names, stats):
+                for built in _build_batch(
+                    [r for _, r in raws], engines, settings, (keep_names, known_outsiders), stats
+                ):
                     t0 = time.perf_counter()
                     store.save_built(built)
                     stats.timed("store_index", t0)
@@ -105,7 +109,11 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
 
 
 def _build_batch(
-    raws: list[RawMessage], engines: _Engines, settings: Settings, keep_names: set[str], stats: BuildStats
+    raws: list[RawMessage],
+    engines: _Engines,
+    settings: Settings,
+    names: tuple[set[str], KnownNames],
+    stats: BuildStats,
 ) -> Iterator[BuiltMessage]:
     from ingest.quotes import authored_text
     from nlp.parse import clip
@@ -114,12 +122,13 @@ def _build_batch(
     t0 = time.perf_counter()
     docs: list[Doc] = list(engines.nlp.pipe((clip(r.body) for r in raws), batch_size=BATCH))
     stats.timed("parse", t0)
+    keep_names, outsiders = names
     for raw, doc in zip(raws, docs, strict=True):
         t0 = time.perf_counter()
         text = clip(raw.body)
         body = scrub(
             text,
-            engines.detector.detect(text, doc),
+            engines.detector.detect(text, doc) + outsiders.spans(text),
             settings.pii_policy,
             min_score=settings.pii_min_score,
             keep_names=keep_names,
@@ -127,7 +136,7 @@ def _build_batch(
         subject = (
             scrub(
                 raw.subject,
-                engines.detector.detect(raw.subject),
+                engines.detector.detect(raw.subject) + outsiders.spans(raw.subject),
                 settings.pii_policy,
                 min_score=settings.pii_min_score,
                 keep_names=keep_names,

@@ -27,7 +27,9 @@ def ingest_path(store: Store, path: Path, *, kind: str | None = None, quiet: boo
 
     path = Path(path)
     if not path.exists():
-        raise ConnectorError(f"[I001] {path} does not exist. Give the path of a maildir, mbox, .eml folder or Slack export.")
+        raise ConnectorError(
+            f"[I001] {path} does not exist. Give the path of a maildir, mbox, .eml folder or Slack export."
+        )
     kind = kind or detect_kind(path)
     connector = get_connector(kind)
     root = path.resolve()
@@ -60,6 +62,11 @@ def ingest_path(store: Store, path: Path, *, kind: str | None = None, quiet: boo
         store.mark_synced(source_id)
     log.info(
         "ingest %s done: read=%d new=%d duplicates=%d skipped=%d failed=%d",
-        kind, stats.read, stats.new, stats.duplicates, stats.skipped, stats.failed,
+        kind,
+        stats.read,
+        stats.new,
+        stats.duplicates,
+        stats.skipped,
+        stats.failed,
     )
     return stats

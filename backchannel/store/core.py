@@ -137,9 +137,7 @@ class Store(ReadQueries):
             if address.name:
                 self.db.execute("UPDATE people SET name = ? WHERE id = ? AND name = ''", (address.name, pid))
         else:
-            cur = self.db.execute(
-                "INSERT INTO people (name, primary_key) VALUES (?, ?)", (address.name, key)
-            )
+            cur = self.db.execute("INSERT INTO people (name, primary_key) VALUES (?, ?)", (address.name, key))
             pid = int(cur.lastrowid or 0)
             self.db.execute("INSERT INTO identities (key, person_id) VALUES (?, ?)", (key, pid))
         self._person_cache[key] = pid
@@ -172,9 +170,25 @@ class Store(ReadQueries):
             self._person_cache.clear()
         return keep
 
-    def member_names(self) -> set[str]:
-        """Display names of everyone the workspace knows (kept by the privacy policy)."""
-        return {r[0] for r in self.db.execute("SELECT name FROM people WHERE name != ''")}
+    def identity_keys(self) -> dict[int, tuple[str, list[str]]]:
+        """Every named person's display name and identity keys, by person id."""
+        out: dict[int, tuple[str, list[str]]] = {}
+        for pid, name, key in self.db.execute(
+            "SELECT p.id, p.name, i.key FROM people p JOIN identities i ON i.person_id = p.id "
+            "WHERE p.name != ''"
+        ):
+            out.setdefault(int(pid), (name, []))[1].append(key)
+        return out
+
+    def authored_mail_domains(self) -> dict[str, int]:
+        """Email domain -> messages authored from it (which domain a mail archive belongs to)."""
+        rows = self.db.execute(
+            "SELECT substr(i.key, instr(i.key, '@') + 1) AS domain, count(*) FROM messages m "
+            "JOIN identities i ON i.person_id = m.author_id "
+            "WHERE i.key LIKE '%@%' AND i.key NOT LIKE 'slack:%' "
+            "GROUP BY domain"
+        )
+        return {str(d): int(n) for d, n in rows}
 
     def person_by_key(self, key: str) -> int | None:
         k = key if key.startswith("slack:") else key.strip().lower()
@@ -302,7 +316,15 @@ class Store(ReadQueries):
                 "INSERT INTO mentions (message_id, start, end, text, entity_id, score, label) "
                 "VALUES (?,?,?,?,?,?,?)",
                 [
-                    (built.id, m.start, m.end, m.text, entity_key(m.entity) if m.entity else None, m.score, m.label)
+                    (
+                        built.id,
+                        m.start,
+                        m.end,
+                        m.text,
+                        entity_key(m.entity) if m.entity else None,
+                        m.score,
+                        m.label,
+                    )
                     for m in built.mentions
                 ],
             )
@@ -328,7 +350,8 @@ class Store(ReadQueries):
             self.db.execute("DELETE FROM pages")
             self.db.execute(
                 "INSERT INTO pages (kind, key, title, mentions, updated_at) "
-                "SELECT 'topic', e.id, e.title, count(*), ? FROM mentions mn JOIN entities e ON e.id = mn.entity_id "
+                "SELECT 'topic', e.id, e.title, count(*), ? "
+                "FROM mentions mn JOIN entities e ON e.id = mn.entity_id "
                 "GROUP BY e.id HAVING count(*) >= ?",
                 (now, min_mentions),
             )
@@ -348,7 +371,8 @@ class Store(ReadQueries):
         with self.transaction():
             person_id = self.person_for(Address(email))
             self.db.execute(
-                "INSERT INTO users (email, password_hash, person_id, is_admin, created_at) VALUES (?,?,?,?,?) "
+                "INSERT INTO users (email, password_hash, person_id, is_admin, created_at) "
+                "VALUES (?,?,?,?,?) "
                 "ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, "
                 "is_admin = excluded.is_admin",
                 (email, password_hash, person_id, int(is_admin), _now()),
@@ -365,5 +389,6 @@ class Store(ReadQueries):
 
     def audit(self, actor: str, action: str, detail: str = "") -> None:
         self.db.execute(
-            "INSERT INTO audit_log (ts, actor, action, detail) VALUES (?,?,?,?)", (_now(), actor, action, detail)
+            "INSERT INTO audit_log (ts, actor, action, detail) VALUES (?,?,?,?)",
+            (_now(), actor, action, detail),
         )

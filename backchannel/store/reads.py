@@ -85,7 +85,8 @@ class ReadQueries:
     def _thread_summary(self, viewer: Viewer, row: sqlite3.Row) -> ThreadSummary:
         vis, vparams = visible_clause(viewer)
         first = self.db.execute(
-            f"SELECT m.authored, m.subject FROM messages m WHERE m.thread_id = ? AND {vis} ORDER BY m.ts LIMIT 1",
+            f"SELECT m.authored, m.subject FROM messages m "
+            f"WHERE m.thread_id = ? AND {vis} ORDER BY m.ts LIMIT 1",
             (row["thread_id"], *vparams),
         ).fetchone()
         names = self.db.execute(
@@ -214,8 +215,12 @@ class ReadQueries:
         return TopicPage(
             topic=found[0],
             messages=tuple(messages),
-            people=tuple((PersonRef(r["id"], r["name"] or r["primary_key"], r["primary_key"]), r["n"]) for r in people),
-            related=tuple(TopicRef(r["id"], r["title"], r["description"], r["n"], r["kind"]) for r in related),
+            people=tuple(
+                (PersonRef(r["id"], r["name"] or r["primary_key"], r["primary_key"]), r["n"]) for r in people
+            ),
+            related=tuple(
+                TopicRef(r["id"], r["title"], r["description"], r["n"], r["kind"]) for r in related
+            ),
         )
 
     def top_topics_for(self, viewer: Viewer, entity_ids: list[str]) -> list[TopicRef]:
@@ -247,7 +252,9 @@ class ReadQueries:
 
     def person(self, viewer: Viewer, person_id: int, limit: int = 30) -> PersonPage | None:
         """A person's page: what they wrote that the viewer may see, and their topics."""
-        row = self.db.execute("SELECT id, name, primary_key FROM people WHERE id = ?", (person_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT id, name, primary_key FROM people WHERE id = ?", (person_id,)
+        ).fetchone()
         if row is None:
             return None
         vis, vparams = visible_clause(viewer)

@@ -1,0 +1,43 @@
+"""Who is a member of the organisation, and who is an outsider.
+
+Members keep their names in stored text (colleagues talking about each other
+is the knowledge); outsiders' names are personal data and are redacted
+wherever they appear, even where the NER model misses them.
+"""
+
+from __future__ import annotations
+
+from backchannel.store import Store
+
+#: Mail providers whose domain says nothing about an organisation.
+FREE_MAIL = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
+        "msn.com", "aol.com", "icloud.com", "me.com", "mail.com", "gmx.com", "gmx.net",
+        "protonmail.com", "proton.me", "yandex.com", "comcast.net", "earthlink.net",
+    }
+)  # fmt: skip
+
+
+def org_domains(store: Store, configured: str = "") -> set[str]:
+    """The configured domains, or: those of Slack members plus the one most mail is from."""
+    if configured.strip():
+        return {d.strip().lower().lstrip("@") for d in configured.split(",") if d.strip()}
+    domains: set[str] = set()
+    for _name, keys in store.identity_keys().values():
+        if any(k.startswith("slack:") for k in keys):
+            domains.update(k.rsplit("@", 1)[1] for k in keys if "@" in k)
+    mail = {d: n for d, n in store.authored_mail_domains().items() if d not in FREE_MAIL}
+    if mail:
+        domains.add(max(mail, key=lambda d: (mail[d], d)))
+    return domains - FREE_MAIL
+
+
+def split_names(store: Store, domains: set[str]) -> tuple[set[str], set[str]]:
+    """(members' names, outsiders' names) of every named person in the store."""
+    members: set[str] = set()
+    outsiders: set[str] = set()
+    for name, keys in store.identity_keys().values():
+        member = any(k.startswith("slack:") or k.rsplit("@", 1)[-1] in domains for k in keys)
+        (members if member else outsiders).add(name)
+    return members, outsiders - members
