@@ -1,6 +1,6 @@
 """Ingest + build the shared Enron development set and report each stage's speed.
 
-    .venv/bin/python bench/pipeline_bench.py [--maildir DIR] [--kb DIR] [--limit N]
+    .venv/bin/python bench/pipeline_bench.py [--maildir DIR] [--kb DIR] [--workers N]
 
 Without --maildir it unpacks ../shared/corpora/enron/enron_dev_maildir.tar.gz
 into a temp folder. Prints messages/s per stage and the peak memory (RSS) of
@@ -26,8 +26,9 @@ from backchannel.store import Store
 SHARED = PROJECT_ROOT.parent / "shared"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MiB (RUSAGE_CHILDREN: the largest spaCy worker)."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -35,6 +36,7 @@ def main() -> None:
     ap.add_argument("--maildir", type=Path, help="unpacked maildir (default: unpack the shared tarball)")
     ap.add_argument("--kb", type=Path, default=SHARED / "wikipedia", help="knowledge base folder")
     ap.add_argument("--out", type=Path, help="working folder (default: a temp folder)")
+    ap.add_argument("--workers", type=int, default=Settings().workers, help="spaCy processes")
     args = ap.parse_args()
 
     work = args.out or Path(tempfile.mkdtemp(prefix="bc-bench-"))
@@ -46,12 +48,13 @@ def main() -> None:
         maildir = work / "enron" / "maildir"
         print(f"unpacked in {time.perf_counter() - t0:.1f} s")
 
-    settings = Settings(data_dir=work / "var", kb_path=args.kb)
+    settings = Settings(data_dir=work / "var", kb_path=args.kb, workers=args.workers)
     report: dict[str, object] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
         "data": str(maildir),
         "kb": str(args.kb),
+        "workers": args.workers,
     }
     with Store.open(settings.database_path) as store:
         t0 = time.perf_counter()
@@ -87,6 +90,7 @@ def main() -> None:
         }
         report["stats"] = store.stats()
     report["peak_rss_mb"] = round(peak_rss_mb(), 0)
+    report["peak_rss_worker_mb"] = round(peak_rss_mb(resource.RUSAGE_CHILDREN), 0)
     out = work / "bench.json"
     out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))

@@ -101,7 +101,7 @@ def parse_email(
         subject=subject,
         recipients=recipients,
         thread_key=_thread_key(msg, norm_subject),
-        native_id=_header(msg, "Message-ID"),
+        native_id=_message_id(msg),
         visibility=Visibility.RESTRICTED,
         access=access,
         attachments=attachments,
@@ -240,6 +240,13 @@ def _parse_date(value: str) -> datetime | None:
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
+
+
+def _message_id(msg: Message) -> str:
+    """The Message-ID as References write it (``<…>``), so replies can find it."""
+    value = _header(msg, "Message-ID")
+    found = _MSGID.findall(value)
+    return found[0] if found else value.strip()
 
 
 def _thread_key(msg: Message, norm_subject: str) -> str:

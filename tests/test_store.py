@@ -19,6 +19,7 @@ from backchannel.records import (
     Visibility,
 )
 from backchannel.store import Store
+from backchannel.store.migrations import MIGRATIONS
 
 
 def raw(
@@ -149,4 +150,29 @@ def test_store_migrations_run_once(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     Store.open(path).close()
     with Store.open(path) as again:
-        assert again.db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert again.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def _mail(id_: str, native: str, key: str) -> RawMessage:
+    r = raw(id_, "ann@x.com", thread=key)
+    r.native_id = native
+    return r
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
+def test_store_mail_threads_whichever_arrives_first(
+    store: Store, tmp_path: Path, order: tuple[int, ...]
+) -> None:
+    """Original (subject key), a reply by References, a reply by subject only: one thread."""
+    mails = [
+        _mail("orig", "<1@x>", "subject:raptor hedges"),
+        _mail("reply", "<2@x>", "<1@x>"),
+        _mail("re-re", "<3@x>", "subject:raptor hedges"),
+    ]
+    sid = store.source_id("maildir", tmp_path)
+    with store.transaction():
+        for i in order:
+            store.add_raw(sid, mails[i])
+        store.add_raw(sid, _mail("other", "<4@x>", "subject:something else"))
+    thread_of = dict(store.db.execute("SELECT id, thread_id FROM messages"))
+    assert thread_of["orig"] == thread_of["reply"] == thread_of["re-re"] != thread_of["other"]

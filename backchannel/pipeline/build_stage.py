@@ -21,7 +21,10 @@ from backchannel.progress import progress_bar
 from backchannel.records import BuiltMessage, Entity, IngestFailure, Mention, RawMessage, ScrubbedText
 from backchannel.settings import Settings
 from backchannel.store import Store, entity_key
+from ingest.quotes import authored_text
+from nlp.parse import clip
 from privacy.names import KnownNames
+from privacy.scrub import scrub
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -62,10 +65,17 @@ def _load_engines(settings: Settings) -> _Engines:
     return _Engines(nlp=load_nlp(), detector=PiiDetector(), linker=Linker(kb, settings.link_threshold), kb=kb)
 
 
-def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStats:
-    """Scrub, link and index every pending message, then refresh the page list."""
-    from ingest.registry import get_connector
+#: Below this many pending messages, extra spaCy processes cost more to start than they save.
+PARALLEL_MIN = 500
 
+
+def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStats:
+    """Scrub, link and index every pending message, then refresh the page list.
+
+    One streaming ``nlp.pipe`` over all pending messages: with ``workers`` > 1
+    spaCy parses in that many processes while this one detects, links and
+    writes. Each message is saved in its own transaction.
+    """
     stats = BuildStats()
     pending = store.pending()
     if pending:
@@ -73,34 +83,23 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
         engines = _load_engines(settings)
         stats.timed("load_models", t0)
         members, outsiders = split_names(store, org_domains(store, settings.org_domains))
-        keep_names = set() if settings.scrub_member_names else members
-        known_outsiders = KnownNames(outsiders)
-        connectors: dict[str, Any] = {}
+        names = (set() if settings.scrub_member_names else members, KnownNames(outsiders))
+        n_process = max(1, settings.workers) if len(pending) >= PARALLEL_MIN else 1
         with progress_bar(len(pending), "build", quiet=quiet) as bar:
-            for start in range(0, len(pending), BATCH):
-                rows = pending[start : start + BATCH]
-                raws: list[tuple[Any, RawMessage]] = []
+            raws = _read_all(store, pending, stats, bar)
+            texts = ((clip(raw.body), raw) for raw in raws)
+            t_loop = time.perf_counter()
+            busy = stats.seconds.copy()
+            for doc, raw in engines.nlp.pipe(texts, as_tuples=True, batch_size=BATCH, n_process=n_process):
+                built = _build_one(raw, doc, engines, settings, names, stats)
                 t0 = time.perf_counter()
-                for row in rows:
-                    connector = connectors.setdefault(row["kind"], get_connector(row["kind"]))
-                    item = connector.read(Path(row["root"]), row["locator"])
-                    if isinstance(item, IngestFailure):
-                        store.record_failure(row["source_id"], row["locator"], "build", item.reason)
-                        stats.failed += 1
-                        bar.update()
-                        continue
-                    store.clear_failure(row["source_id"], row["locator"], "build")
-                    item.id = row["id"]  # the id recorded at ingest, even if a copy differs
-                    raws.append((row, item))
-                stats.timed("read", t0)
-                for built in _build_batch(
-                    [r for _, r in raws], engines, settings, (keep_names, known_outsiders), stats
-                ):
-                    t0 = time.perf_counter()
-                    store.save_built(built)
-                    stats.timed("store_index", t0)
-                    stats.built += 1
-                    bar.update()
+                store.save_built(built)
+                stats.timed("store_index", t0)
+                stats.built += 1
+                bar.update()
+            # Parsing is what the loop spent waiting on spaCy, not on our own stages.
+            ours = sum(stats.seconds.values()) - sum(busy.values())
+            stats.seconds["parse"] = time.perf_counter() - t_loop - ours
     t0 = time.perf_counter()
     stats.pages = store.refresh_pages(settings.min_topic_mentions)
     stats.timed("pages", t0)
@@ -108,62 +107,67 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
     return stats
 
 
-def _build_batch(
-    raws: list[RawMessage],
+def _read_all(store: Store, pending: list[Any], stats: BuildStats, bar: Any) -> Iterator[RawMessage]:
+    """Each pending message re-read from its source; a read that fails is recorded and skipped."""
+    from ingest.registry import get_connector
+
+    connectors: dict[str, Any] = {}
+    for row in pending:
+        t0 = time.perf_counter()
+        connector = connectors.setdefault(row["kind"], get_connector(row["kind"]))
+        item = connector.read(Path(row["root"]), row["locator"])
+        if isinstance(item, IngestFailure):
+            store.record_failure(row["source_id"], row["locator"], "build", item.reason)
+            stats.failed += 1
+            stats.timed("read", t0)
+            bar.update()
+            continue
+        store.clear_failure(row["source_id"], row["locator"], "build")
+        item.id = row["id"]  # the id recorded at ingest, even if a copy differs
+        stats.timed("read", t0)
+        yield item
+
+
+def _build_one(
+    raw: RawMessage,
+    doc: Doc,
     engines: _Engines,
     settings: Settings,
     names: tuple[set[str], KnownNames],
     stats: BuildStats,
-) -> Iterator[BuiltMessage]:
-    from ingest.quotes import authored_text
-    from nlp.parse import clip
-    from privacy.scrub import scrub
+) -> BuiltMessage:
+    keep_names, outsiders = names
+
+    def scrubbed(text: str, parsed: Doc | None) -> ScrubbedText:
+        spans = engines.detector.detect(text, parsed) + outsiders.spans(text)
+        return scrub(
+            text, spans, settings.pii_policy, min_score=settings.pii_min_score, keep_names=keep_names
+        )
 
     t0 = time.perf_counter()
-    docs: list[Doc] = list(engines.nlp.pipe((clip(r.body) for r in raws), batch_size=BATCH))
-    stats.timed("parse", t0)
-    keep_names, outsiders = names
-    for raw, doc in zip(raws, docs, strict=True):
-        t0 = time.perf_counter()
-        text = clip(raw.body)
-        body = scrub(
-            text,
-            engines.detector.detect(text, doc) + outsiders.spans(text),
-            settings.pii_policy,
-            min_score=settings.pii_min_score,
-            keep_names=keep_names,
-        )
-        subject = (
-            scrub(
-                raw.subject,
-                engines.detector.detect(raw.subject) + outsiders.spans(raw.subject),
-                settings.pii_policy,
-                min_score=settings.pii_min_score,
-                keep_names=keep_names,
-            )
-            if raw.subject.strip()
-            else None
-        )
-        stats.timed("privacy", t0)
-        t0 = time.perf_counter()
-        authored = authored_text(body.text)
-        mentions = _mentions_in_authored(body, engines.linker.link(doc), authored)
-        entities = _entities(engines.kb, mentions)
-        stats.timed("link", t0)
-        counts = dict(body.detector_counts)
-        if subject is not None:
-            for k, v in subject.detector_counts.items():
-                counts[k] = counts.get(k, 0) + v
-        yield BuiltMessage(
-            id=raw.id,
-            subject=subject.text if subject is not None else "",
-            body=body.text,
-            authored=authored,
-            mentions=mentions,
-            entities=entities,
-            detector_counts=counts,
-            raw_body=raw.body if settings.store_raw_text else None,
-        )
+    text = clip(raw.body)
+    body = scrubbed(text, doc)
+    subject = scrubbed(raw.subject, None) if raw.subject.strip() else None
+    stats.timed("privacy", t0)
+    t0 = time.perf_counter()
+    authored = authored_text(body.text)
+    mentions = _mentions_in_authored(body, engines.linker.link(doc), authored)
+    entities = _entities(engines.kb, mentions)
+    stats.timed("link", t0)
+    counts = dict(body.detector_counts)
+    if subject is not None:
+        for k, v in subject.detector_counts.items():
+            counts[k] = counts.get(k, 0) + v
+    return BuiltMessage(
+        id=raw.id,
+        subject=subject.text if subject is not None else "",
+        body=body.text,
+        authored=authored,
+        mentions=mentions,
+        entities=entities,
+        detector_counts=counts,
+        raw_body=raw.body if settings.store_raw_text else None,
+    )
 
 
 def _mentions_in_authored(body: ScrubbedText, mentions: list[Mention], authored: str) -> list[Mention]:

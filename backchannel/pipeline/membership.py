@@ -7,6 +7,9 @@ wherever they appear, even where the NER model misses them.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from backchannel.store import Store
 
 #: Mail providers whose domain says nothing about an organisation.
@@ -34,10 +37,27 @@ def org_domains(store: Store, configured: str = "") -> set[str]:
 
 
 def split_names(store: Store, domains: set[str]) -> tuple[set[str], set[str]]:
-    """(members' names, outsiders' names) of every named person in the store."""
+    """(members' names, outsiders' names) of every named person in the store.
+
+    An outsider's display name counts only when it looks like a person's: one
+    of its words is in their address ("Maria Gonzalez" <maria.gonzalez@…>),
+    which "Energy Briefing" <editor@…> is not, so newsletter names stay.
+    """
     members: set[str] = set()
     outsiders: set[str] = set()
     for name, keys in store.identity_keys().values():
-        member = any(k.startswith("slack:") or k.rsplit("@", 1)[-1] in domains for k in keys)
-        (members if member else outsiders).add(name)
+        if any(k.startswith("slack:") or k.rsplit("@", 1)[-1] in domains for k in keys):
+            members.add(name)
+        elif _name_in_address(name, keys):
+            outsiders.add(name)
     return members, outsiders - members
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def _name_in_address(name: str, keys: list[str]) -> bool:
+    words = [w for w in re.findall(r"\w+", _fold(name)) if len(w) >= 3]
+    locals_ = [_fold(k.split("@", 1)[0]) for k in keys if "@" in k]
+    return any(w in local for w in words for local in locals_)

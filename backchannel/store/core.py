@@ -197,13 +197,55 @@ class Store(ReadQueries):
 
     # --- ingest ----------------------------------------------------------
 
+    def _thread_for(self, raw: RawMessage, existing: str | None = None) -> str:
+        """The thread a new message joins, registering the keys it can be found by.
+
+        Mail is threaded by References/In-Reply-To, then by subject; a Message-ID
+        is global, so a reply finds its original (and the original its earlier
+        ingested reply) through the message's own id. Enron keeps a mail in
+        several folders under different Message-IDs, so a second copy
+        (``existing``: its message's thread) registers its id too. Slack thread
+        keys are already exact (channel and thread root).
+        """
+        space = _THREAD_SPACE.get(raw.source, raw.source)
+        own = raw.native_id.strip() if space == "email" else ""
+        keys = [k for k in (own, raw.thread_key) if k]
+        found: list[str] = [existing] if existing else []
+        for key in keys:
+            row = self.db.execute(
+                "SELECT thread_id FROM thread_keys WHERE space = ? AND key = ?", (space, key)
+            ).fetchone()
+            if row and str(row[0]) not in found:
+                found.append(str(row[0]))
+        thread_id = found[0] if found else content_id("thread", space, raw.thread_key or raw.id)
+        self.db.execute(
+            "INSERT OR IGNORE INTO threads (id, container, source) VALUES (?, ?, ?)",
+            (thread_id, raw.container, raw.source),
+        )
+        for other in found[1:]:
+            # This message links two threads seen apart so far (a reply ingested before
+            # its original, which another reply found by subject): they are one.
+            self._merge_thread(other, into=thread_id)
+        self.db.executemany(
+            "INSERT OR IGNORE INTO thread_keys (space, key, thread_id) VALUES (?, ?, ?)",
+            [(space, key, thread_id) for key in keys],
+        )
+        return thread_id
+
+    def _merge_thread(self, other: str, *, into: str) -> None:
+        self.db.execute("UPDATE messages SET thread_id = ? WHERE thread_id = ?", (into, other))
+        self.db.execute("UPDATE thread_keys SET thread_id = ? WHERE thread_id = ?", (into, other))
+        self.db.execute("DELETE FROM threads WHERE id = ?", (other,))
+
     def add_raw(self, source_id: int, raw: RawMessage) -> bool:
         """Record a message's metadata and location. True if the message is new.
 
         A second copy of a message (same content id from another folder or
         source) only adds its location. The raw text is not stored here.
         """
-        if self._message_exists(raw.id):
+        row = self.db.execute("SELECT thread_id FROM messages WHERE id = ?", (raw.id,)).fetchone()
+        if row is not None:
+            self._thread_for(raw, existing=str(row[0]))
             self.db.execute(
                 "INSERT OR IGNORE INTO locations (source_id, locator, message_id, container) "
                 "VALUES (?,?,?,?)",
@@ -211,12 +253,7 @@ class Store(ReadQueries):
             )
             return False
         author_id = self.person_for(raw.author)
-        space = _THREAD_SPACE.get(raw.source, raw.source)
-        thread_id = content_id("thread", space, raw.thread_key or raw.id)
-        self.db.execute(
-            "INSERT OR IGNORE INTO threads (id, container, source) VALUES (?, ?, ?)",
-            (thread_id, raw.container, raw.source),
-        )
+        thread_id = self._thread_for(raw)
         self.db.execute(
             "INSERT INTO messages (id, source_id, kind, locator, container, author_id, ts, thread_id, "
             "native_id, visibility, owner, edited, attachments, raw_body, ingested_at) "
@@ -254,9 +291,6 @@ class Store(ReadQueries):
                 [(raw.id, pid) for pid in readers],
             )
         return True
-
-    def _message_exists(self, message_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is not None
 
     def record_failure(self, source_id: int, locator: str, stage: str, reason: str) -> None:
         """Remember a bad item with its reason; a second failure only bumps the count."""

@@ -136,8 +136,23 @@ M001_INITIAL = """
         );
 """
 
+# Every key a thread is known by (a mail's own Message-ID, the root of its
+# References, its normalised subject), so a reply finds its thread whichever
+# of the two was ingested first.
+M002_THREAD_KEYS = """
+        CREATE TABLE thread_keys (
+            space TEXT NOT NULL,
+            key TEXT NOT NULL,
+            thread_id TEXT NOT NULL REFERENCES threads(id),
+            PRIMARY KEY (space, key)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO thread_keys (space, key, thread_id)
+            SELECT 'email', native_id, thread_id FROM messages
+            WHERE kind IN ('maildir', 'mbox', 'eml', 'imap') AND native_id != '';
+"""
+
 #: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
-MIGRATIONS: list[str] = [M001_INITIAL]
+MIGRATIONS: list[str] = [M001_INITIAL, M002_THREAD_KEYS]
 
 
 def migrate(db: sqlite3.Connection) -> int:
