@@ -49,3 +49,18 @@ def human_size(size: int) -> str:
 
 def too_large_reason(size: int, limit: int = MAX_MESSAGE_BYTES) -> str:
     return f"too-large: {human_size(size)} > {human_size(limit)} limit"
+
+
+def read_file(
+    kind: str, path: Path, locator: str, max_bytes: int = MAX_MESSAGE_BYTES
+) -> bytes | IngestFailure:
+    """A source file's bytes, or the reason they cannot be had (gone, unreadable, too large)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return IngestFailure(kind, locator, too_large_reason(size, max_bytes))
+        return path.read_bytes()
+    except FileNotFoundError:
+        return IngestFailure(kind, locator, "missing: file no longer exists")
+    except OSError as exc:
+        return IngestFailure(kind, locator, f"unreadable: {exc.strerror or exc}")

@@ -32,7 +32,7 @@ from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from backchannel.records import Address, Attachment, RawMessage, Visibility, content_id
+from backchannel.records import Address, Attachment, IngestFailure, RawMessage, Visibility, content_id
 
 from .base import MAX_MESSAGE_BYTES, too_large_reason
 from .html_text import html_to_text
@@ -52,6 +52,31 @@ _X500 = re.compile(r"\s*<[^>]*>")
 _EMAIL = re.compile(r"[\w.+'&-]+@[\w-]+(?:\.[\w-]+)+")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def parse_or_failure(
+    data: bytes,
+    *,
+    source: str,
+    locator: str,
+    container: str,
+    owner: str,
+    owner_address: str = "",
+    max_bytes: int = MAX_MESSAGE_BYTES,
+) -> RawMessage | IngestFailure:
+    """``parse_email``, with a malformed mail turned into the failure to record."""
+    try:
+        return parse_email(
+            data,
+            source=source,
+            locator=locator,
+            container=container,
+            owner=owner,
+            owner_address=owner_address,
+            max_bytes=max_bytes,
+        )
+    except MalformedItem as exc:
+        return IngestFailure(source, locator, exc.reason)
 
 
 def parse_email(

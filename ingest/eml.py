@@ -14,8 +14,8 @@ from pathlib import Path
 from backchannel.errors import ConnectorError
 from backchannel.records import IngestFailure, PersonRecord, RawMessage
 
-from .base import MAX_MESSAGE_BYTES, too_large_reason
-from .email_parse import MalformedItem, parse_email
+from .base import MAX_MESSAGE_BYTES, read_file
+from .email_parse import parse_or_failure
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +43,12 @@ class EmlConnector:
         path = root if root.is_file() else root / locator
         parent = path.parent.relative_to(root).as_posix() if not root.is_file() else "."
         container = (root.parent.name if root.is_file() else root.name) if parent == "." else parent
-        try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                return IngestFailure(self.kind, locator, too_large_reason(size, self.max_bytes))
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return IngestFailure(self.kind, locator, "missing: file no longer exists")
-        except OSError as exc:
-            return IngestFailure(self.kind, locator, f"unreadable: {exc.strerror or exc}")
-        try:
-            return parse_email(
-                data,
-                source=self.kind,
-                locator=locator,
-                container=container,
-                owner="",
-                max_bytes=self.max_bytes,
-            )
-        except MalformedItem as exc:
-            return IngestFailure(self.kind, locator, exc.reason)
+        data = read_file(self.kind, path, locator, self.max_bytes)
+        if isinstance(data, IngestFailure):
+            return data
+        return parse_or_failure(
+            data, source=self.kind, locator=locator, container=container, owner="", max_bytes=self.max_bytes
+        )
 
     def people(self, root: Path) -> list[PersonRecord]:
         return []

