@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from backchannel.cli import cli
 from backchannel.settings import Settings
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SmtpInbox
 
 
 def run(settings: Settings, *args: str, input: str | None = None) -> str:
@@ -137,6 +138,31 @@ def test_cli_digest_prints_text_without_to(built_settings: Settings) -> None:
         "2001-12-01",
     )
     assert "Enron" in out
+
+
+def test_cli_digest_sends_over_smtp_with_the_recipients_access(
+    built_settings: Settings, smtp_inbox: SmtpInbox
+) -> None:
+    out = run(
+        built_settings,
+        "digest",
+        "--period",
+        "month",
+        "--until",
+        "2001-12-01",
+        "--to",
+        "phillip.allen@enron.com",
+        "--smtp",
+        f"127.0.0.1:{smtp_inbox.port}",
+    )
+    assert "phillip.allen@enron.com" in out
+    [envelope] = smtp_inbox.envelopes
+    assert envelope.rcpt_tos == ["phillip.allen@enron.com"]
+    msg = message_from_bytes(envelope.content, policy=policy.default)
+    parts = {p.get_content_type(): p.get_content() for p in msg.iter_parts()}
+    assert set(parts) == {"text/plain", "text/html"}
+    assert "Dynegy" in parts["text/plain"]  # mail he received
+    assert "Bluebird" not in parts["text/plain"]  # Slack chatter of 2026 is outside the period
 
 
 def test_cli_user_add_and_settings(settings: Settings) -> None:

@@ -6,7 +6,6 @@ import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +21,7 @@ from backchannel.digest import (
 from backchannel.errors import ConfigError, DeliveryError
 from backchannel.records import Viewer
 from backchannel.store import Store
+from tests.conftest import SmtpInbox
 from tests.webdata import ALICE, CAROL, DM_WORD, PRIVATE_WORD, WebData, build
 
 NOV_2026 = datetime(2026, 11, 23, tzinfo=UTC)
@@ -117,28 +117,10 @@ def test_digest_render_text_and_html(store: Store, data: WebData) -> None:
     assert "<script>" not in r.html
 
 
-def test_digest_send_real_smtp_multipart(store: Store, data: WebData, tmp_path: Path) -> None:
-    from aiosmtpd.controller import Controller
-
-    class Collect:
-        def __init__(self) -> None:
-            self.envelopes: list = []  # type: ignore[type-arg]
-
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            self.envelopes.append(envelope)
-            return "250 Message accepted for delivery"
-
-    handler = Collect()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        rendered = render_digest(
-            build_digest(store, Viewer(person_id=data.carol), until=OCT_2001), data.settings
-        )
-        send_digest(rendered, CAROL, data.settings, host="127.0.0.1", port=port)
-    finally:
-        controller.stop()
+def test_digest_send_real_smtp_multipart(store: Store, data: WebData, smtp_inbox: SmtpInbox) -> None:
+    rendered = render_digest(build_digest(store, Viewer(person_id=data.carol), until=OCT_2001), data.settings)
+    send_digest(rendered, CAROL, data.settings, host="127.0.0.1", port=smtp_inbox.port)
+    handler = smtp_inbox
 
     assert len(handler.envelopes) == 1
     env = handler.envelopes[0]
