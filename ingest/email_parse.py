@@ -31,6 +31,7 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
 
 from backchannel.records import Address, Attachment, IngestFailure, RawMessage, Visibility, content_id
 
@@ -54,27 +55,10 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
-def parse_or_failure(
-    data: bytes,
-    *,
-    source: str,
-    locator: str,
-    container: str,
-    owner: str,
-    owner_address: str = "",
-    max_bytes: int = MAX_MESSAGE_BYTES,
-) -> RawMessage | IngestFailure:
-    """``parse_email``, with a malformed mail turned into the failure to record."""
+def parse_or_failure(data: bytes, *, source: str, locator: str, **options: Any) -> RawMessage | IngestFailure:
+    """``parse_email`` (``options`` are its other keywords), a malformed mail made the failure to record."""
     try:
-        return parse_email(
-            data,
-            source=source,
-            locator=locator,
-            container=container,
-            owner=owner,
-            owner_address=owner_address,
-            max_bytes=max_bytes,
-        )
+        return parse_email(data, source=source, locator=locator, **options)
     except MalformedItem as exc:
         return IngestFailure(source, locator, exc.reason)
 

@@ -53,7 +53,7 @@ def test_org_domains_configured_wins(store: Store, tmp_path: Path) -> None:
 
 
 def test_split_names_members_and_outsiders(store: Store, tmp_path: Path) -> None:
-    members, outsiders = split_names(_filled(store, tmp_path), {"enron.com", "tidewater.dev"})
+    members, outsiders = split_names(_filled(store, tmp_path).identity_keys(), {"enron.com", "tidewater.dev"})
     assert members == {"Phillip K Allen", "Nina Okafor"}
     assert outsiders == {"Maria Gonzalez", "Pat White"}  # a newsletter's name is not a person's
 

@@ -82,7 +82,8 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
         t0 = time.perf_counter()
         engines = _load_engines(settings)
         stats.timed("load_models", t0)
-        members, outsiders = split_names(store, org_domains(store, settings.org_domains))
+        people = store.identity_keys()
+        members, outsiders = split_names(people, org_domains(store, settings.org_domains, people))
         names = (set() if settings.scrub_member_names else members, KnownNames(outsiders))
         n_process = max(1, settings.workers) if len(pending) >= PARALLEL_MIN else 1
         with progress_bar(len(pending), "build", quiet=quiet) as bar:

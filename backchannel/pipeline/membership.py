@@ -22,12 +22,16 @@ FREE_MAIL = frozenset(
 )  # fmt: skip
 
 
-def org_domains(store: Store, configured: str = "") -> set[str]:
+#: Person id -> (display name, identity keys), as ``Store.identity_keys`` gives them.
+People = dict[int, tuple[str, list[str]]]
+
+
+def org_domains(store: Store, configured: str = "", people: People | None = None) -> set[str]:
     """The configured domains, or: those of Slack members plus the one most mail is from."""
     if configured.strip():
         return {d.strip().lower().lstrip("@") for d in configured.split(",") if d.strip()}
     domains: set[str] = set()
-    for _name, keys in store.identity_keys().values():
+    for _name, keys in (store.identity_keys() if people is None else people).values():
         if any(k.startswith("slack:") for k in keys):
             domains.update(k.rsplit("@", 1)[1] for k in keys if "@" in k)
     mail = {d: n for d, n in store.authored_mail_domains().items() if d not in FREE_MAIL}
@@ -36,8 +40,8 @@ def org_domains(store: Store, configured: str = "") -> set[str]:
     return domains - FREE_MAIL
 
 
-def split_names(store: Store, domains: set[str]) -> tuple[set[str], set[str]]:
-    """(members' names, outsiders' names) of every named person in the store.
+def split_names(people: People, domains: set[str]) -> tuple[set[str], set[str]]:
+    """(members' names, outsiders' names) of every named person.
 
     An outsider's display name counts only when it looks like a person's: one
     of its words is in their address ("Maria Gonzalez" <maria.gonzalez@…>),
@@ -45,7 +49,7 @@ def split_names(store: Store, domains: set[str]) -> tuple[set[str], set[str]]:
     """
     members: set[str] = set()
     outsiders: set[str] = set()
-    for name, keys in store.identity_keys().values():
+    for name, keys in people.values():
         if any(k.startswith("slack:") or k.rsplit("@", 1)[-1] in domains for k in keys):
             members.add(name)
         elif _name_in_address(name, keys):

@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 _THREAD_SPACE = {"maildir": "email", "mbox": "email", "eml": "email", "imap": "email"}
 
 
+def _identity_key(key: str) -> str:
+    """Email addresses compare case-insensitively; Slack ids (``slack:U…``) exactly."""
+    return key if key.startswith("slack:") else key.strip().lower()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -123,7 +128,7 @@ class Store(ReadQueries):
 
     def person_for(self, address: Address) -> int:
         """The person behind an identity key, created on first sight."""
-        key = address.key.strip().lower() if not address.key.startswith("slack:") else address.key
+        key = _identity_key(address.key)
         cached = self._person_cache.get(key)
         if cached is not None:
             if address.name:
@@ -191,8 +196,9 @@ class Store(ReadQueries):
         return {str(d): int(n) for d, n in rows}
 
     def person_by_key(self, key: str) -> int | None:
-        k = key if key.startswith("slack:") else key.strip().lower()
-        row = self.db.execute("SELECT person_id FROM identities WHERE key = ?", (k,)).fetchone()
+        row = self.db.execute(
+            "SELECT person_id FROM identities WHERE key = ?", (_identity_key(key),)
+        ).fetchone()
         return int(row[0]) if row else None
 
     # --- ingest ----------------------------------------------------------
