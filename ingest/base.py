@@ -5,6 +5,12 @@ one item into a record (``read``). Reading never raises for a bad item: it
 returns an :class:`~backchannel.records.IngestFailure` whose reason starts
 with a short stable category (``invalid-json: ...``). Only a source that
 cannot be read at all raises :class:`~backchannel.errors.ConnectorError`.
+
+Sources whose items change (a Slack message edited or deleted, an IMAP
+message expunged) also implement :class:`VersionedConnector`: each locator
+comes with a cheap version string, the ingest stage re-reads a locator whose
+version changed, and, when ``tracks_deletions`` is true, forgets locators
+that are gone.
 """
 
 from __future__ import annotations
@@ -35,6 +41,19 @@ class Connector(Protocol):
 
     def people(self, root: Path) -> list[PersonRecord]:
         """Identities the source knows (Slack ``users.json``); ``[]`` for mail."""
+        ...
+
+
+@runtime_checkable
+class VersionedConnector(Connector, Protocol):
+    """A connector whose items can change or disappear between syncs."""
+
+    #: True when a locator missing from the listing means the item was deleted at
+    #: its source (a live mirror), not that the admin pointed at a partial copy.
+    tracks_deletions: bool
+
+    def list_versions(self, root: Path) -> Iterator[tuple[str, str]]:
+        """Every ``(locator, version)``; the version changes whenever the item's content does."""
         ...
 
 
