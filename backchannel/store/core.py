@@ -13,13 +13,13 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from backchannel.errors import StoreError
 from backchannel.records import (
     Address,
+    Attachment,
     BuiltMessage,
     Entity,
     PersonRecord,
@@ -44,6 +44,11 @@ def _identity_key(key: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _attachment_meta(attachment: Attachment) -> dict[str, object]:
+    """What the store keeps of an attachment: never its text (that is scrubbed with the body)."""
+    return {"name": attachment.name, "mime_type": attachment.mime_type, "size": attachment.size}
 
 
 def entity_key(title: str) -> str:
@@ -277,7 +282,7 @@ class Store(ReadQueries):
                 raw.visibility.value,
                 raw.owner,
                 int(raw.edited),
-                json.dumps([asdict(a) for a in raw.attachments]),
+                json.dumps([_attachment_meta(a) for a in raw.attachments]),
                 _now(),
             ),
         )
