@@ -29,7 +29,9 @@ class Context:
         self.quiet = quiet
 
     def store(self) -> Store:
-        return Store.open(self.settings.database_path)
+        store = Store.open(self.settings.database_path)
+        store.thread_window_s = self.settings.thread_window_days * 86400
+        return store
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -338,7 +340,7 @@ def show_settings(ctx: Context) -> None:
     """Every setting with its current value and what it does."""
     for name, help_text in setting_help().items():
         value = getattr(ctx.settings, name)
-        if name in ("smtp_password", "secret_key") and value:
+        if name in ("smtp_password", "secret_key", "secrets_key") and value:
             value = "(set)"
         click.echo(f"{name} = {value}\n    {help_text}  [env BACKCHANNEL_{name.upper()}]")
 

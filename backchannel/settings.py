@@ -75,6 +75,14 @@ class Settings:
     link_threshold: float = _setting(
         0.3, "Entity-link confidence below which a mention is left unlinked (NIL)."
     )
+    thread_window_days: int = _setting(
+        14, "A mail with no threading headers joins a same-subject thread only within this many days."
+    )
+    secrets_key: str = _setting(
+        "",
+        "Key that encrypts source secrets (tokens, passwords) in the database; set it through the "
+        "environment only. `backchannel source new-key` makes one.",
+    )
     min_topic_mentions: int = _setting(2, "Mentions an entity needs before it gets a topic page.")
     workers: int = _setting(2, "Processes used by the NLP stage.")
     host: str = _setting("127.0.0.1", "Address the web app listens on.")

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 #: Thread keys of these connector kinds live in one space, so a reply in an
 #: mbox joins a thread begun in a maildir.
 _THREAD_SPACE = {"maildir": "email", "mbox": "email", "eml": "email", "imap": "email"}
+#: Prefix of a thread key that is a normalised subject (no threading headers).
+_SUBJECT = "subject:"
+#: Default of the ``thread_window_days`` setting, in seconds.
+DEFAULT_THREAD_WINDOW_S = 14 * 86400
 
 
 def _identity_key(key: str) -> str:
@@ -63,6 +67,8 @@ class Store(ReadQueries):
         self.db = db
         self.path = path
         self._person_cache: dict[str, int] = {}
+        #: A subject-only mail joins a thread within this many seconds of its span.
+        self.thread_window_s: float = DEFAULT_THREAD_WINDOW_S
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -215,12 +221,16 @@ class Store(ReadQueries):
         is global, so a reply finds its original (and the original its earlier
         ingested reply) through the message's own id. Enron keeps a mail in
         several folders under different Message-IDs, so a second copy
-        (``existing``: its message's thread) registers its id too. Slack thread
-        keys are already exact (channel and thread root).
+        (``existing``: its message's thread) registers its id too. A subject
+        joins a thread only within ``thread_window_s`` of the thread's time
+        span, so "Meeting" in 2000 and "Meeting" in 2001 stay apart. Slack
+        thread keys are already exact (channel and thread root).
         """
         space = _THREAD_SPACE.get(raw.source, raw.source)
         own = raw.native_id.strip() if space == "email" else ""
-        keys = [k for k in (own, raw.thread_key) if k]
+        subject = raw.thread_key[len(_SUBJECT) :] if raw.thread_key.startswith(_SUBJECT) else ""
+        keys = [k for k in (own, "" if subject else raw.thread_key) if k]
+        ts = raw.timestamp.timestamp()
         found: list[str] = [existing] if existing else []
         for key in keys:
             row = self.db.execute(
@@ -228,7 +238,18 @@ class Store(ReadQueries):
             ).fetchone()
             if row and str(row[0]) not in found:
                 found.append(str(row[0]))
-        thread_id = found[0] if found else content_id("thread", space, raw.thread_key or raw.id)
+        if subject:
+            rows = self.db.execute(
+                "SELECT thread_id FROM subject_threads WHERE space = ? AND subject = ? "
+                "AND first_ts - ? <= ? AND ? <= last_ts + ? ORDER BY first_ts",
+                (space, subject, self.thread_window_s, ts, ts, self.thread_window_s),
+            )
+            found.extend(str(r[0]) for r in rows if str(r[0]) not in found)
+        if found:
+            thread_id = found[0]
+        else:
+            # A subject can start many threads over the years: the first message names each.
+            thread_id = content_id("thread", space, raw.id if subject else (raw.thread_key or raw.id))
         self.db.execute(
             "INSERT OR IGNORE INTO threads (id, container, source) VALUES (?, ?, ?)",
             (thread_id, raw.container, raw.source),
@@ -241,11 +262,27 @@ class Store(ReadQueries):
             "INSERT OR IGNORE INTO thread_keys (space, key, thread_id) VALUES (?, ?, ?)",
             [(space, key, thread_id) for key in keys],
         )
+        if subject:
+            self._widen_subject_span(space, subject, thread_id, ts, ts)
         return thread_id
+
+    def _widen_subject_span(self, space: str, subject: str, thread_id: str, first: float, last: float) -> None:
+        self.db.execute(
+            "INSERT INTO subject_threads (space, subject, thread_id, first_ts, last_ts) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (space, subject, thread_id) DO UPDATE SET "
+            "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)",
+            (space, subject, thread_id, first, last),
+        )
 
     def _merge_thread(self, other: str, *, into: str) -> None:
         self.db.execute("UPDATE messages SET thread_id = ? WHERE thread_id = ?", (into, other))
         self.db.execute("UPDATE thread_keys SET thread_id = ? WHERE thread_id = ?", (into, other))
+        spans = self.db.execute(
+            "SELECT space, subject, first_ts, last_ts FROM subject_threads WHERE thread_id = ?", (other,)
+        ).fetchall()
+        self.db.execute("DELETE FROM subject_threads WHERE thread_id = ?", (other,))
+        for space, subject, first, last in spans:
+            self._widen_subject_span(space, subject, into, first, last)
         self.db.execute("DELETE FROM threads WHERE id = ?", (other,))
 
     def add_raw(self, source_id: int, raw: RawMessage) -> bool:

@@ -151,8 +151,36 @@ M002_THREAD_KEYS = """
             WHERE kind IN ('maildir', 'mbox', 'eml', 'imap') AND native_id != '';
 """
 
+# Sources an admin names and syncs (options, an encrypted secret, the last
+# sync's counts); each location's version, so an edited or deleted item at a
+# live source is seen; mail threads found by subject, with the time span each
+# covers, so a generic subject ("Meeting") joins a thread only near in time.
+M003_NAMED_SOURCES = """
+        ALTER TABLE sources ADD COLUMN name TEXT;
+        ALTER TABLE sources ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE sources ADD COLUMN secret TEXT;
+        ALTER TABLE sources ADD COLUMN last_result TEXT;
+        CREATE UNIQUE INDEX sources_name ON sources(name) WHERE name IS NOT NULL;
+        ALTER TABLE locations ADD COLUMN version TEXT NOT NULL DEFAULT '';
+        CREATE TABLE subject_threads (
+            space TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            thread_id TEXT NOT NULL REFERENCES threads(id),
+            first_ts REAL NOT NULL,
+            last_ts REAL NOT NULL,
+            PRIMARY KEY (space, subject, thread_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO subject_threads (space, subject, thread_id, first_ts, last_ts)
+            SELECT k.space, substr(k.key, 9), k.thread_id,
+                   (SELECT min(ts) FROM messages m WHERE m.thread_id = k.thread_id),
+                   (SELECT max(ts) FROM messages m WHERE m.thread_id = k.thread_id)
+            FROM thread_keys k WHERE k.key LIKE 'subject:%'
+            AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = k.thread_id);
+        DELETE FROM thread_keys WHERE key LIKE 'subject:%';
+"""
+
 #: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
-MIGRATIONS: list[str] = [M001_INITIAL, M002_THREAD_KEYS]
+MIGRATIONS: list[str] = [M001_INITIAL, M002_THREAD_KEYS, M003_NAMED_SOURCES]
 
 
 def migrate(db: sqlite3.Connection) -> int:
