@@ -101,7 +101,7 @@ def ingest(ctx: Context, path: Path, kind: str | None) -> None:
     from backchannel.pipeline import ingest_path
 
     with ctx.store() as store:
-        stats = ingest_path(store, path, kind=kind, quiet=ctx.quiet)
+        stats = ingest_path(store, path, kind=kind, quiet=ctx.quiet, workers=ctx.settings.workers)
     click.echo(
         f"{path}: read {stats.read}, new {stats.new}, duplicates {stats.duplicates}, "
         f"already ingested {stats.skipped}, failed {stats.failed}"

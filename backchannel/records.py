@@ -48,6 +48,8 @@ class Attachment:
     name: str
     mime_type: str = ""
     size: int | None = None
+    # extracted text of a PDF/DOCX/TXT attachment; scrubbed with the body at build time, never stored raw
+    text: str = field(default="", repr=False)
 
 
 @dataclass
@@ -217,6 +219,8 @@ class IngestStats:
     new: int = 0
     duplicates: int = 0
     skipped: int = 0  # already seen in an earlier run
+    changed: int = 0  # read again because the source changed them (an edited Slack message)
+    deleted: int = 0  # messages forgotten because their source deleted them
     failed: int = 0
     failure_reasons: dict[str, int] = field(default_factory=dict)
 

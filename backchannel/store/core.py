@@ -29,6 +29,7 @@ from backchannel.records import (
 )
 from backchannel.store.migrations import migrate
 from backchannel.store.reads import ReadQueries
+from backchannel.store.sources import SourceQueries
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +61,13 @@ def entity_key(title: str) -> str:
     return title.strip().replace(" ", "_").lower()
 
 
-class Store(ReadQueries):
+class Store(SourceQueries, ReadQueries):
     """One open database. Not shared between threads: open one per thread."""
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
-        self._person_cache: dict[str, int] = {}
+        self._person_cache: dict[str, tuple[int, bool]] = {}
         #: A subject-only mail joins a thread within this many seconds of its span.
         self.thread_window_s: float = DEFAULT_THREAD_WINDOW_S
 
@@ -138,25 +139,33 @@ class Store(ReadQueries):
     # --- people ----------------------------------------------------------
 
     def person_for(self, address: Address) -> int:
-        """The person behind an identity key, created on first sight."""
+        """The person behind an identity key, created on first sight.
+
+        The cache holds (person id, has a name) so that a known, named person
+        costs no query: ingest asks for the same people hundreds of thousands of times.
+        """
         key = _identity_key(address.key)
         cached = self._person_cache.get(key)
         if cached is not None:
-            if address.name:
-                self.db.execute(
-                    "UPDATE people SET name = ? WHERE id = ? AND name = ''", (address.name, cached)
-                )
-            return cached
-        row = self.db.execute("SELECT person_id FROM identities WHERE key = ?", (key,)).fetchone()
-        if row:
-            pid = int(row[0])
-            if address.name:
+            pid, named = cached
+            if address.name and not named:
                 self.db.execute("UPDATE people SET name = ? WHERE id = ? AND name = ''", (address.name, pid))
+                self._person_cache[key] = (pid, True)
+            return pid
+        row = self.db.execute(
+            "SELECT i.person_id, p.name FROM identities i JOIN people p ON p.id = i.person_id WHERE i.key = ?",
+            (key,),
+        ).fetchone()
+        if row:
+            pid, named = int(row[0]), bool(row[1])
+            if address.name and not named:
+                self.db.execute("UPDATE people SET name = ? WHERE id = ? AND name = ''", (address.name, pid))
+                named = True
         else:
             cur = self.db.execute("INSERT INTO people (name, primary_key) VALUES (?, ?)", (address.name, key))
-            pid = int(cur.lastrowid or 0)
+            pid, named = int(cur.lastrowid or 0), bool(address.name)
             self.db.execute("INSERT INTO identities (key, person_id) VALUES (?, ?)", (key, pid))
-        self._person_cache[key] = pid
+        self._person_cache[key] = (pid, named)
         return pid
 
     def merge_person(self, record: PersonRecord) -> int:
@@ -266,7 +275,9 @@ class Store(ReadQueries):
             self._widen_subject_span(space, subject, thread_id, ts, ts)
         return thread_id
 
-    def _widen_subject_span(self, space: str, subject: str, thread_id: str, first: float, last: float) -> None:
+    def _widen_subject_span(
+        self, space: str, subject: str, thread_id: str, first: float, last: float
+    ) -> None:
         self.db.execute(
             "INSERT INTO subject_threads (space, subject, thread_id, first_ts, last_ts) VALUES (?,?,?,?,?) "
             "ON CONFLICT (space, subject, thread_id) DO UPDATE SET "
@@ -285,7 +296,7 @@ class Store(ReadQueries):
             self._widen_subject_span(space, subject, into, first, last)
         self.db.execute("DELETE FROM threads WHERE id = ?", (other,))
 
-    def add_raw(self, source_id: int, raw: RawMessage) -> bool:
+    def add_raw(self, source_id: int, raw: RawMessage, version: str = "") -> bool:
         """Record a message's metadata and location. True if the message is new.
 
         A second copy of a message (same content id from another folder or
@@ -294,11 +305,7 @@ class Store(ReadQueries):
         row = self.db.execute("SELECT thread_id FROM messages WHERE id = ?", (raw.id,)).fetchone()
         if row is not None:
             self._thread_for(raw, existing=str(row[0]))
-            self.db.execute(
-                "INSERT OR IGNORE INTO locations (source_id, locator, message_id, container) "
-                "VALUES (?,?,?,?)",
-                (source_id, raw.locator, raw.id, raw.container),
-            )
+            self._add_location(source_id, raw, version)
             return False
         author_id = self.person_for(raw.author)
         thread_id = self._thread_for(raw)
@@ -323,10 +330,55 @@ class Store(ReadQueries):
                 _now(),
             ),
         )
+        self._add_location(source_id, raw, version)
+        self._write_readers(raw, author_id)
+        return True
+
+    def update_raw(self, source_id: int, raw: RawMessage, version: str) -> bool:
+        """An item whose version changed at its source (an edited Slack message).
+
+        Same content id: its metadata and readers are refreshed and it is built
+        again (its old text, links and index entry are replaced then). Another
+        id (a mail file rewritten with other content): the old message loses
+        this location and the new one is added. Returns True if a message was added.
+        """
+        row = self.db.execute(
+            "SELECT message_id FROM locations WHERE source_id = ? AND locator = ?", (source_id, raw.locator)
+        ).fetchone()
+        if row is None or str(row[0]) != raw.id:
+            if row is not None:
+                self.forget_locations(source_id, [raw.locator])
+            return self.add_raw(source_id, raw, version)
+        author_id = self.person_for(raw.author)
         self.db.execute(
-            "INSERT OR IGNORE INTO locations (source_id, locator, message_id, container) VALUES (?,?,?,?)",
-            (source_id, raw.locator, raw.id, raw.container),
+            "UPDATE messages SET author_id = ?, ts = ?, container = ?, visibility = ?, edited = ?, "
+            "attachments = ?, built_at = NULL WHERE id = ?",
+            (
+                author_id,
+                raw.timestamp.timestamp(),
+                raw.container,
+                raw.visibility.value,
+                int(raw.edited),
+                json.dumps([_attachment_meta(a) for a in raw.attachments]),
+                raw.id,
+            ),
         )
+        for table in ("recipients", "message_access"):
+            self.db.execute(f"DELETE FROM {table} WHERE message_id = ?", (raw.id,))
+        self._write_readers(raw, author_id)
+        self.set_version(source_id, raw.locator, version)
+        return False
+
+    def _add_location(self, source_id: int, raw: RawMessage, version: str) -> None:
+        self.db.execute(
+            "INSERT INTO locations (source_id, locator, message_id, container, version) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (source_id, locator) DO UPDATE SET message_id = excluded.message_id, "
+            "container = excluded.container, version = excluded.version",
+            (source_id, raw.locator, raw.id, raw.container, version),
+        )
+
+    def _write_readers(self, raw: RawMessage, author_id: int) -> None:
+        """Recipients, and for a restricted message everyone who may read it."""
         recipient_ids = {self.person_for(a) for a in raw.recipients}
         self.db.executemany(
             "INSERT OR IGNORE INTO recipients (message_id, person_id) VALUES (?, ?)",
@@ -338,7 +390,6 @@ class Store(ReadQueries):
                 "INSERT OR IGNORE INTO message_access (message_id, person_id) VALUES (?, ?)",
                 [(raw.id, pid) for pid in readers],
             )
-        return True
 
     def record_failure(self, source_id: int, locator: str, stage: str, reason: str) -> None:
         """Remember a bad item with its reason; a second failure only bumps the count."""
