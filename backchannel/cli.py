@@ -313,6 +313,149 @@ def failures(ctx: Context, as_json: bool) -> None:
 
 
 @cli.group()
+def source() -> None:
+    """Sources by name: add one, list them, sync one or all, remove one."""
+
+
+@source.command("add")
+@click.argument("name")
+@click.argument("kind", type=click.Choice(["maildir", "mbox", "eml", "slack_export", "slack_api", "imap"]))
+@click.argument("options", nargs=-1)
+@click.option(
+    "--secret", "ask_secret", is_flag=True, help="Ask for the token/password and store it encrypted."
+)
+@click.option(
+    "--secret-stdin", is_flag=True, help="Read the token/password from stdin and store it encrypted."
+)
+@pass_ctx
+@friendly_errors
+def source_add(
+    ctx: Context, name: str, kind: str, options: tuple[str, ...], ask_secret: bool, secret_stdin: bool
+) -> None:
+    """Add a source: NAME KIND KEY=VALUE...
+
+    \b
+    backchannel source add enron maildir path=/data/maildir
+    backchannel source add eng slack_api secret_env=SLACK_TOKEN
+    backchannel source add ann imap host=mail.example.com username=ann@example.com folders=INBOX --secret
+    """
+    from backchannel.pipeline.sources import add_source, parse_options
+
+    secret = None
+    if secret_stdin:
+        secret = sys.stdin.readline().strip()
+    elif ask_secret:
+        secret = click.prompt("Token or password", hide_input=True)
+    with ctx.store() as store:
+        add_source(store, ctx.settings, name, kind, parse_options(options), secret)
+    click.echo(f"source {name} ({kind}) added. Next: `backchannel source sync {name}`.")
+
+
+@source.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+@friendly_errors
+def source_list(ctx: Context, as_json: bool) -> None:
+    """Every named source with its last sync (secrets are never shown)."""
+    with ctx.store() as store:
+        rows = store.named_sources()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No sources yet. Add one with `backchannel source add NAME KIND KEY=VALUE...`.")
+    for r in rows:
+        options = " ".join(f"{k}={v}" for k, v in sorted(r["options"].items()))
+        secret = " [secret stored encrypted]" if r["has_secret"] else ""
+        click.echo(f"{r['name']:<16} {r['kind']:<12} {options}{secret}")
+        click.echo(
+            f"{'':<16} {r['messages']} messages, {r['failures']} failures, "
+            f"last sync {r['last_sync'] or 'never'}"
+        )
+
+
+@source.command("sync")
+@click.argument("name")
+@click.option("--build", "then_build", is_flag=True, help="Build (scrub, link, index) what came in.")
+@pass_ctx
+@friendly_errors
+def source_sync(ctx: Context, name: str, then_build: bool) -> None:
+    """Fetch and ingest what is new, changed or deleted in one source."""
+    _sync(ctx, [name], then_build)
+
+
+@source.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+@friendly_errors
+def source_remove(ctx: Context, name: str, yes: bool) -> None:
+    """Forget a source and every message only it held (a live source's mirror too)."""
+    from backchannel.pipeline.sources import remove_source
+
+    if not yes:
+        click.confirm(f"Remove source {name} and the messages only it holds?", abort=True)
+    with ctx.store() as store:
+        removed = remove_source(store, ctx.settings, name)
+    click.echo(f"source {name} removed with {removed} messages")
+
+
+@source.command("new-key")
+def source_new_key() -> None:
+    """Print a new key for BACKCHANNEL_SECRETS_KEY (encrypts stored tokens and passwords)."""
+    from backchannel.secrets import new_key
+
+    click.echo(new_key())
+
+
+@cli.command("sync")
+@click.argument("names", nargs=-1)
+@click.option("--all", "sync_all", is_flag=True, help="Every named source (for cron).")
+@click.option("--build", "then_build", is_flag=True, help="Build (scrub, link, index) what came in.")
+@pass_ctx
+@friendly_errors
+def sync_command(ctx: Context, names: tuple[str, ...], sync_all: bool, then_build: bool) -> None:
+    """Sync the named sources, or all of them with --all; exits 1 if any failed."""
+    if sync_all:
+        with ctx.store() as store:
+            names = tuple(r["name"] for r in store.named_sources())
+    if not names:
+        raise click.UsageError("name sources to sync, or use --all")
+    _sync(ctx, list(names), then_build)
+
+
+def _sync(ctx: Context, names: list[str], then_build: bool) -> None:
+    """Sync each source; one that fails is reported and the others still run."""
+    from backchannel.pipeline.sources import sync_source
+
+    failed = []
+    with ctx.store() as store:
+        for name in names:
+            try:
+                result = sync_source(store, ctx.settings, name, quiet=ctx.quiet)
+            except BackchannelError as exc:
+                click.echo(f"{name}: FAILED: {exc}", err=True)
+                failed.append(name)
+                continue
+            s = result.ingest
+            click.echo(
+                f"{name}: fetched {result.fetched}, new {s.new}, changed {s.changed}, duplicates "
+                f"{s.duplicates}, deleted {s.deleted}, unchanged {s.skipped}, failed {s.failed}"
+            )
+            for reason, count in sorted(s.failure_reasons.items()):
+                click.echo(f"  failed: {count} x {reason} (see `backchannel failures`)")
+            for item in result.skipped:
+                click.echo(f"  skipped: {item}")
+        if then_build and len(failed) < len(names):
+            from backchannel.pipeline import build as run_build
+
+            stats = run_build(store, ctx.settings, quiet=ctx.quiet)
+            click.echo(f"built {stats.built} messages, {stats.failed} failed, {stats.pages} pages")
+    if failed:
+        raise click.ClickException(f"{len(failed)} of {len(names)} sources failed: {', '.join(failed)}")
+
+
+@cli.group()
 def user() -> None:
     """Web users. A user sees what the person with the same email address may see."""
 

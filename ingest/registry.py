@@ -15,6 +15,8 @@ CONNECTORS: dict[str, str] = {
     "mbox": "ingest.mbox",
     "eml": "ingest.eml",
     "slack_export": "ingest.slack_export",
+    "slack_api": "ingest.slack_api",
+    "imap": "ingest.imap",
 }
 
 _instances: dict[str, Connector] = {}

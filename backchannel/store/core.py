@@ -153,7 +153,8 @@ class Store(SourceQueries, ReadQueries):
                 self._person_cache[key] = (pid, True)
             return pid
         row = self.db.execute(
-            "SELECT i.person_id, p.name FROM identities i JOIN people p ON p.id = i.person_id WHERE i.key = ?",
+            "SELECT i.person_id, p.name FROM identities i "
+            "JOIN people p ON p.id = i.person_id WHERE i.key = ?",
             (key,),
         ).fetchone()
         if row:
