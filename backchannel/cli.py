@@ -304,9 +304,9 @@ def failures(ctx: Context, as_json: bool) -> None:
     if not rows:
         click.echo("No failures.")
     for r in rows:
-        click.echo(
-            f"[{r['stage']}] {r['kind']} {r['root']} :: {r['locator']}\n    {r['reason']} (x{r['attempts']})"
-        )
+        where = f"source {r['name']}" if r["name"] else f"{r['kind']} {r['root']}"
+        item = f" :: {r['locator']}" if r["locator"] else " (the whole source)"
+        click.echo(f"[{r['stage']}] {where}{item}\n    {r['reason']} (x{r['attempts']})")
 
 
 # --- administration ----------------------------------------------------------------

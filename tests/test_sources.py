@@ -161,3 +161,23 @@ def test_a_wrong_key_says_so(settings: Settings) -> None:
     result = invoke(settings, "source", "sync", "eng", env={"BACKCHANNEL_SECRETS_KEY": new_key()})
     assert result.exit_code == 1 and "cannot be decrypted" in result.output
     assert TOKEN not in result.output
+
+
+def test_a_truncated_export_is_a_listed_failure_and_the_others_go_on(
+    settings: Settings, tmp_path: Path
+) -> None:
+    archive = tmp_path / "export.zip"
+    shutil.make_archive(str(archive.with_suffix("")), "zip", FIXTURES / "slack_export")
+    whole = archive.read_bytes()
+    archive.write_bytes(whole[: len(whole) // 2])
+    ok(settings, "source", "add", "chat", "slack_export", f"path={archive}")
+    ok(settings, "source", "add", "mail", "maildir", f"path={FIXTURES / 'maildir'}")
+    result = invoke(settings, "sync", "--all")
+    assert result.exit_code == 1 and "mail: fetched 0, new 19," in result.output
+    assert "chat: FAILED: [I104]" in result.output and "download the export again" in result.output
+    listed = ok(settings, "failures")
+    assert "[source] source chat (the whole source)" in listed and "truncated or corrupt" in listed
+
+    archive.write_bytes(whole)  # the admin downloads it again
+    assert "chat: fetched 0, new 39," in ok(settings, "sync", "chat")
+    assert "source chat" not in ok(settings, "failures")

@@ -88,11 +88,13 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
         n_process = max(1, settings.workers) if len(pending) >= PARALLEL_MIN else 1
         with progress_bar(len(pending), "build", quiet=quiet) as bar:
             raws = _read_all(store, pending, stats, bar)
-            texts = ((clip(raw.body), raw) for raw in raws)
+            texts = ((clip(raw.body), (raw, body_end)) for raw, body_end in raws)
             t_loop = time.perf_counter()
             busy = stats.seconds.copy()
-            for doc, raw in engines.nlp.pipe(texts, as_tuples=True, batch_size=BATCH, n_process=n_process):
-                built = _build_one(raw, doc, engines, settings, names, stats)
+            for doc, (raw, body_end) in engines.nlp.pipe(
+                texts, as_tuples=True, batch_size=BATCH, n_process=n_process
+            ):
+                built = _build_one(raw, body_end, doc, engines, settings, names, stats)
                 t0 = time.perf_counter()
                 store.save_built(built)
                 stats.timed("store_index", t0)
@@ -108,8 +110,15 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
     return stats
 
 
-def _read_all(store: Store, pending: list[Any], stats: BuildStats, bar: Any) -> Iterator[RawMessage]:
-    """Each pending message re-read from its source; a read that fails is recorded and skipped."""
+def _read_all(
+    store: Store, pending: list[Any], stats: BuildStats, bar: Any
+) -> Iterator[tuple[RawMessage, int]]:
+    """Each pending message re-read from its source; a read that fails is recorded and skipped.
+
+    The text of its attachments (PDF, DOCX, TXT) is appended to the body, so it
+    is scrubbed, linked and indexed with the message; the int is where the
+    mail's own body ends.
+    """
     from ingest.registry import get_connector
 
     connectors: dict[str, Any] = {}
@@ -125,12 +134,23 @@ def _read_all(store: Store, pending: list[Any], stats: BuildStats, bar: Any) -> 
             continue
         store.clear_failure(row["source_id"], row["locator"], "build")
         item.id = row["id"]  # the id recorded at ingest, even if a copy differs
+        body_end = len(item.body)
+        item.body = with_attachment_text(item)
         stats.timed("read", t0)
-        yield item
+        yield item, body_end
+
+
+def with_attachment_text(raw: RawMessage) -> str:
+    """The body followed by each attachment's extracted text under a ``[Attachment: name]`` line."""
+    parts = [
+        f"[Attachment: {a.name}]\n{text}" for a in raw.attachments if (text := getattr(a, "text", "").strip())
+    ]
+    return "\n\n".join([raw.body, *parts]) if parts else raw.body
 
 
 def _build_one(
     raw: RawMessage,
+    body_end: int,
     doc: Doc,
     engines: _Engines,
     settings: Settings,
@@ -151,7 +171,10 @@ def _build_one(
     subject = scrubbed(raw.subject, None) if raw.subject.strip() else None
     stats.timed("privacy", t0)
     t0 = time.perf_counter()
-    authored = authored_text(body.text)
+    # Quote stripping applies to the mail's own body; attachment text is all kept.
+    cut = body.map_span(body_end, body_end) if body_end < len(text) else None
+    split = cut[0] if cut is not None else len(body.text)
+    authored = authored_text(body.text[:split]) + body.text[split:]
     mentions = _mentions_in_authored(body, engines.linker.link(doc), authored)
     entities = _entities(engines.kb, mentions)
     stats.timed("link", t0)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from backchannel import secrets
-from backchannel.errors import ConfigError
+from backchannel.errors import BackchannelError, ConfigError
 from backchannel.pipeline.ingest_stage import ingest_source
 from backchannel.progress import progress_bar
 from backchannel.records import IngestStats
@@ -100,20 +100,29 @@ def sync_source(store: Store, settings: Settings, name: str, *, quiet: bool = Fa
     row = _source(store, name)
     kind, root = str(row["kind"]), Path(row["root"])
     options = _options(row)
+    source_id = int(row["id"])
     fetched, skipped, rate_limited = 0, [], 0
-    if kind in LIVE_KINDS:
-        from ingest.registry import get_connector
+    try:
+        if kind in LIVE_KINDS:
+            from ingest.registry import get_connector
 
-        connector = get_connector(kind)
-        secret = _secret(row, settings, options)
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with progress_bar(None, f"fetch {name}", quiet=quiet) as bar:
-            report = connector.sync(options, secret, root, progress=bar.update)  # type: ignore[attr-defined]
-        fetched, skipped, rate_limited = report.fetched, list(report.skipped), report.rate_limited
-    stats = ingest_source(store, int(row["id"]), kind, root, quiet=quiet, workers=settings.workers)
+            connector = get_connector(kind)
+            secret = _secret(row, settings, options)
+            root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with progress_bar(None, f"fetch {name}", quiet=quiet) as bar:
+                report = connector.sync(options, secret, root, progress=bar.update)  # type: ignore[attr-defined]
+            fetched, skipped, rate_limited = report.fetched, list(report.skipped), report.rate_limited
+        stats = ingest_source(store, source_id, kind, root, quiet=quiet, workers=settings.workers)
+    except BackchannelError as exc:
+        # The whole source failed (bad token, truncated zip): `backchannel failures` lists it too.
+        with store.transaction():
+            store.record_failure(source_id, "", "source", str(exc))
+            store.set_sync_result(source_id, {"error": str(exc)})
+        raise
     result = SyncResult(name, fetched, skipped, rate_limited, stats)
     with store.transaction():
-        store.set_sync_result(int(row["id"]), result.as_dict())
+        store.clear_failure(source_id, "", "source")
+        store.set_sync_result(source_id, result.as_dict())
     return result
 
 

@@ -324,7 +324,8 @@ class ReadQueries:
 
     def failures(self, limit: int = 200) -> list[sqlite3.Row]:
         return self.db.execute(
-            "SELECT s.kind, s.root, f.locator, f.stage, f.reason, f.attempts, f.last_seen FROM failures f "
+            "SELECT s.name, s.kind, s.root, f.locator, f.stage, f.reason, f.attempts, f.last_seen "
+            "FROM failures f "
             "JOIN sources s ON s.id = f.source_id ORDER BY f.last_seen DESC LIMIT ?",
             (limit,),
         ).fetchall()
