@@ -181,3 +181,16 @@ def test_a_truncated_export_is_a_listed_failure_and_the_others_go_on(
     archive.write_bytes(whole)  # the admin downloads it again
     assert "chat: fetched 0, new 39," in ok(settings, "sync", "chat")
     assert "source chat" not in ok(settings, "failures")
+
+
+def test_a_fixed_item_leaves_the_failure_list(settings: Settings, tmp_path: Path) -> None:
+    maildir = tmp_path / "maildir"
+    shutil.copytree(FIXTURES / "maildir" / "allen-p", maildir / "allen-p")
+    bad = maildir / "allen-p" / "inbox" / "99."
+    bad.write_bytes(b"\x00\x00 binary")
+    ok(settings, "source", "add", "mail", "maildir", f"path={maildir}")
+    assert "failed 1" in ok(settings, "sync", "mail")
+    assert "allen-p/inbox/99." in ok(settings, "failures")
+    bad.write_bytes(b"From: a@enron.com\nTo: b@enron.com\nSubject: fixed\n\nNow a mail.\n")
+    assert "new 1," in ok(settings, "sync", "mail")
+    assert "No failures." in ok(settings, "failures")

@@ -27,7 +27,7 @@ from ingest.base import Connector
 log = logging.getLogger(__name__)
 
 #: Items committed per transaction: what an interrupted run may have to read again.
-BATCH = 500
+BATCH = 1000
 #: Below this many items to read, starting worker processes costs more than it saves.
 PARALLEL_MIN = 2000
 #: Items a worker parses per task.
@@ -77,6 +77,7 @@ def ingest_source(
         len(gone),
     )
     versions = dict(todo)
+    failing = store.failed_locators(source_id, "ingest")
     items = _read_items(connector, kind, root, [loc for loc, _ in todo], workers)
     with progress_bar(len(todo), f"ingest {kind}", quiet=quiet) as bar:
         while batch := _take(items, BATCH):
@@ -84,6 +85,8 @@ def ingest_source(
                 for locator, item in batch:
                     bar.update()
                     _record(store, source_id, locator, item, versions[locator], locator in known, stats)
+                    if locator in failing and not isinstance(item, IngestFailure):
+                        store.clear_failure(source_id, locator, "ingest")
     if gone:
         with store.transaction():
             stats.deleted = store.forget_locations(source_id, gone)
@@ -110,7 +113,6 @@ def _record(
         store.record_failure(source_id, locator, "ingest", item.reason)
         stats.add_failure(item.reason)
         return
-    store.clear_failure(source_id, locator, "ingest")
     if known:
         stats.changed += 1
         store.update_raw(source_id, item, version)

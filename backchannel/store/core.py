@@ -402,6 +402,12 @@ class Store(SourceQueries, ReadQueries):
             (source_id, locator, stage, reason, now, now),
         )
 
+    def failed_locators(self, source_id: int, stage: str) -> set[str]:
+        rows = self.db.execute(
+            "SELECT locator FROM failures WHERE source_id = ? AND stage = ?", (source_id, stage)
+        )
+        return {r[0] for r in rows}
+
     def clear_failure(self, source_id: int, locator: str, stage: str) -> None:
         self.db.execute(
             "DELETE FROM failures WHERE source_id = ? AND locator = ? AND stage = ?",
