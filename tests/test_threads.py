@@ -60,7 +60,9 @@ def _threads_of(store: Store, *raws: RawMessage) -> list[str]:
     with store.transaction():
         for raw in raws:
             store.add_raw(source, raw)
-    return [store.db.execute("SELECT thread_id FROM messages WHERE id = ?", (r.id,)).fetchone()[0] for r in raws]
+    return [
+        store.db.execute("SELECT thread_id FROM messages WHERE id = ?", (r.id,)).fetchone()[0] for r in raws
+    ]
 
 
 def test_a_generic_subject_joins_a_thread_only_near_in_time(store: Store) -> None:
@@ -85,5 +87,7 @@ def test_a_mail_between_two_subject_threads_joins_them(store: Store) -> None:
         _mail("Gas curves", day + timedelta(days=8), "two"),
     )
     assert first == middle == last
-    (threads,) = store.db.execute("SELECT count(*) FROM subject_threads WHERE subject = 'gas curves'").fetchone()
+    (threads,) = store.db.execute(
+        "SELECT count(*) FROM subject_threads WHERE subject = 'gas curves'"
+    ).fetchone()
     assert threads == 1
