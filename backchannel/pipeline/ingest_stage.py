@@ -90,6 +90,10 @@ def ingest_source(
     if gone:
         with store.transaction():
             stats.deleted = store.forget_locations(source_id, gone)
+    if stats.new:
+        from backchannel.pipeline.identities import merge_same_names
+
+        merge_same_names(store)
     store.mark_synced(source_id)
     log.info(
         "ingest %s done: read=%d new=%d changed=%d duplicates=%d skipped=%d deleted=%d failed=%d",
