@@ -3,12 +3,21 @@
 Layout: ``users.json``, ``channels.json`` (public), ``groups.json`` (private
 channels), ``dms.json`` and ``mpims.json`` (direct messages) at the top, and
 one folder per conversation holding a ``YYYY-MM-DD.json`` list per day
-(public and private channels and group DMs by name, DMs by id).
+(public and private channels and group DMs by name, DMs by id; the live
+Slack mirror names every folder by id).
 
-A locator is ``<folder>/<day>.json#<index>``, the index of the message in the
-day's list, or ``<folder>/<day>.json`` for a day file that cannot be parsed
-(so that the failure is reported once). Channel events (joins, topic
-changes) are not listed.
+A locator is ``<folder>/<day>.json#<ts>``: the message's ``ts``, which stays
+put when other messages of the day are edited or deleted. A ts repeated within
+a day (some bots do that) gets ``#<ts>~2``, ``~3``... in file order; an item
+without a usable ts gets ``#@<index>`` so that it is reported once as a
+failure. A day file that cannot be parsed is the one locator
+``<folder>/<day>.json``. Channel events (joins, topic changes) are not listed.
+
+Each locator has a version (:class:`~ingest.base.VersionedConnector`): a hash
+of the item and of who may read its conversation, so an edit, or a change of a
+private channel's members, makes the ingest stage read it again. An export is
+a snapshot, so a locator missing from a later export is not a deletion
+(``tracks_deletions = False``); the live Slack mirror says otherwise.
 
 Parsed listings and day files are cached, so the build stage's re-reads of
 single messages do not parse a day file each time.
@@ -17,6 +26,7 @@ single messages do not parse a day file each time.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import re
@@ -35,37 +45,46 @@ log = logging.getLogger(__name__)
 
 LISTING_FILES = ("users.json", "channels.json", "groups.json", "dms.json", "mpims.json")
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
-_DM_FOLDER = re.compile(r"^(?:D[A-Z0-9]{6,}|mpdm-.+)$")
+_USABLE_TS = re.compile(r"^\d+(?:\.\d+)?$")
+_ABSENT = object()
+# Folders that look like a DM, a group DM or a private channel (G...) are never guessed public.
+_DM_FOLDER = re.compile(r"^(?:[DG][A-Z0-9]{6,}|mpdm-.+)$")
 
 
 class SlackExportConnector:
-    """Reads a Slack export zip or folder."""
+    """Reads a Slack export zip or folder (and, as a subclass, the live Slack mirror)."""
 
     kind = "slack_export"
+    tracks_deletions = False
 
     def __init__(self) -> None:
         self._exports: dict[str, tuple[tuple[int, ...], _Export]] = {}
 
     def list_locators(self, root: Path) -> Iterator[str]:
+        for locator, _ in self.list_versions(root):
+            yield locator
+
+    def list_versions(self, root: Path) -> Iterator[tuple[str, str]]:
         export = self._export(root, fresh=True)
         count = 0
         for folder in sorted(export.day_files):
+            access = _access_stamp(export.conversations[folder])
             for day in export.day_files[folder]:
                 name = f"{folder}/{day}"
                 items = export.day(name)
                 if isinstance(items, str):
                     count += 1
-                    yield name
+                    yield name, _digest(items)
                     continue
-                for i, item in enumerate(items):
+                for fragment, item in items.items():
                     if is_message(item):
                         count += 1
-                        yield f"{name}#{i}"
-        log.debug("slack export %s: %d items listed", root.name, count)
+                        yield f"{name}#{fragment}", _digest(json.dumps(item, sort_keys=True) + access)
+        log.debug("%s %s: %d items listed", self.kind, root.name, count)
 
     def read(self, root: Path, locator: str) -> RawMessage | IngestFailure:
         export = self._export(root)
-        name, hash_, index = locator.partition("#")
+        name, hash_, fragment = locator.partition("#")
         folder = name.split("/", 1)[0]
         conversation = export.conversations.get(folder)
         if conversation is None or name.count("/") != 1:
@@ -79,11 +98,12 @@ class SlackExportConnector:
             return IngestFailure(
                 self.kind, locator, "stale-locator: this day file parses now; list the source again"
             )
-        if not index.isdigit() or int(index) >= len(items):
-            return IngestFailure(self.kind, locator, f"missing: {name} has no message #{index}")
+        item = items.get(fragment, _ABSENT)
+        if item is _ABSENT or not is_message(item):
+            return IngestFailure(self.kind, locator, f"missing: {name} has no message #{fragment}")
         try:
             return parse_slack_message(
-                items[int(index)],
+                item,
                 conversation=conversation,
                 directory=export.directory,
                 locator=locator,
@@ -177,7 +197,22 @@ class _Export:
                 len(unlisted),
                 ", ".join(unlisted),
             )
-        self.day = functools.lru_cache(maxsize=64)(self._parse_day)
+        self._parsed_day = functools.lru_cache(maxsize=64)(self._parse_day)
+
+    def day(self, name: str) -> dict[str, Any] | str:
+        """A day's items by locator fragment (see :func:`_by_fragment`), or why the file is unusable.
+
+        In a folder the file's size and mtime are part of the cache key, so a day file
+        rewritten in place (the live mirror does that) is parsed again.
+        """
+        stamp: tuple[int, int] | None = None
+        if not self.is_zip:
+            try:
+                stat = (self.root / name).stat()
+                stamp = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamp = None
+        return self._parsed_day(name, stamp)
 
     def read_member(self, name: str) -> bytes:
         if not self.is_zip:
@@ -227,6 +262,8 @@ class _Export:
         return data
 
     def _conversations(self, listings: dict[str, list[Any]]) -> dict[str, Conversation]:
+        """Conversations by folder: Slack names folders after channels and DMs after their id;
+        the live mirror names every folder after the id, which survives renames."""
         out: dict[str, Conversation] = {}
         handle = self.directory.handle
         for kind, visibility in (
@@ -236,14 +273,14 @@ class _Export:
             for ch in listings.get(kind, []):
                 if isinstance(ch, dict) and ch.get("name") and ch.get("id"):
                     self.directory.channel_names[ch["id"]] = ch["name"]
-                    out[ch["name"]] = Conversation(
+                    out[ch["name"]] = out[ch["id"]] = Conversation(
                         id=ch["id"], name=ch["name"], visibility=visibility, members=_members(ch)
                     )
         for kind, folder_key in (("mpims.json", "name"), ("dms.json", "id")):
             for ch in listings.get(kind, []):
                 if isinstance(ch, dict) and ch.get(folder_key) and ch.get("id"):
                     members = _members(ch)
-                    out[ch[folder_key]] = Conversation(
+                    out[ch[folder_key]] = out[ch["id"]] = Conversation(
                         id=ch["id"],
                         name="dm:" + ",".join(sorted(handle(m) for m in members)),
                         visibility=Visibility.RESTRICTED,
@@ -252,8 +289,8 @@ class _Export:
                     )
         return out
 
-    def _parse_day(self, name: str) -> list[Any] | str:
-        """A day's list of items, or the failure reason for the whole file."""
+    def _parse_day(self, name: str, stamp: tuple[int, int] | None) -> dict[str, Any] | str:
+        """A day's items by locator fragment, or the failure reason for the whole file."""
         try:
             raw = self.read_member(name)
         except (OSError, KeyError, zipfile.BadZipFile) as exc:
@@ -266,7 +303,7 @@ class _Export:
             return f"invalid-json: {exc.msg} line {exc.lineno} col {exc.colno}"
         if not isinstance(data, list):
             return f"malformed-export: day file holds a JSON {type(data).__name__}, not a list"
-        return data
+        return _by_fragment(data)
 
 
 def _is_day(name: str) -> bool:
@@ -277,3 +314,27 @@ def _is_day(name: str) -> bool:
 def _members(ch: dict[str, Any]) -> tuple[str, ...]:
     members = ch.get("members")
     return tuple(m for m in members if isinstance(m, str)) if isinstance(members, list) else ()
+
+
+def _by_fragment(items: list[Any]) -> dict[str, Any]:
+    """Each item of a day under its locator fragment: ``ts``, ``ts~2`` when repeated, or ``@index``."""
+    out: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        ts = item.get("ts") if isinstance(item, dict) else None
+        if isinstance(ts, str) and _USABLE_TS.match(ts):
+            seen[ts] = seen.get(ts, 0) + 1
+            out[ts if seen[ts] == 1 else f"{ts}~{seen[ts]}"] = item
+        else:
+            out[f"@{index}"] = item
+    return out
+
+
+def _access_stamp(conversation: Conversation) -> str:
+    """What of a conversation shapes its messages' records: name, visibility, readers."""
+    members = conversation.members if conversation.visibility is Visibility.RESTRICTED else ()
+    return json.dumps([conversation.name, conversation.visibility.value, sorted(members)])
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

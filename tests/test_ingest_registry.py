@@ -16,7 +16,7 @@ from ingest.registry import CONNECTORS, detect_kind, get_connector
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-@pytest.mark.parametrize("kind", ["maildir", "mbox", "eml", "slack_export"])
+@pytest.mark.parametrize("kind", ["maildir", "mbox", "eml", "slack_export", "slack_api", "imap"])
 def test_registry_get_connector(kind: str) -> None:
     connector = get_connector(kind)
     assert connector.kind == kind
@@ -28,7 +28,7 @@ def test_registry_get_connector(kind: str) -> None:
 def test_registry_unknown_kind_lists_known_ones() -> None:
     with pytest.raises(ConnectorError) as err:
         get_connector("imap4")
-    assert "eml, maildir, mbox, slack_export" in str(err.value)
+    assert "eml, imap, maildir, mbox, slack_api, slack_export" in str(err.value)
 
 
 def _slack_zip(tmp_path: Path) -> Path:

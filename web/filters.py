@@ -11,7 +11,7 @@ from backchannel.digest import thread_title
 
 _SOURCE_LABELS = {
     "slack_export": "Slack",
-    "slack": "Slack",
+    "slack_api": "Slack",
     "maildir": "Email",
     "mbox": "Email",
     "eml": "Email",
