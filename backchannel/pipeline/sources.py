@@ -110,7 +110,9 @@ def sync_source(store: Store, settings: Settings, name: str, *, quiet: bool = Fa
             secret = _secret(row, settings, options)
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
             with progress_bar(None, f"fetch {name}", quiet=quiet) as bar:
-                report = connector.sync(options, secret, root, progress=bar.update)  # type: ignore[attr-defined]
+                report = connector.sync(  # type: ignore[attr-defined]
+                    _connector_options(options), secret, root, progress=bar.update
+                )
             fetched, skipped, rate_limited = report.fetched, list(report.skipped), report.rate_limited
         stats = ingest_source(store, source_id, kind, root, quiet=quiet, workers=settings.workers)
     except BackchannelError as exc:
@@ -146,6 +148,14 @@ def _source(store: Store, name: str) -> Any:
 
 def _options(row: Any) -> dict[str, str]:
     return dict(json.loads(row["options"] or "{}"))
+
+
+#: Options the pipeline reads itself; the connector never sees them.
+_PIPELINE_OPTIONS = ("secret_env",)
+
+
+def _connector_options(options: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in options.items() if k not in _PIPELINE_OPTIONS}
 
 
 def _secret(row: Any, settings: Settings, options: dict[str, str]) -> str | None:
