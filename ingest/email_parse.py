@@ -16,18 +16,36 @@ Decisions worth knowing:
   time (file mtime, the epoch) would put the message in the wrong place on
   every timeline and digest, silently.
 * A date without a zone is taken as UTC.
-* Body charsets are tried in order: the declared one, UTF-8, cp1252; a body
-  that none of them decodes fails as ``bad-encoding``. Headers never fail:
-  undecodable bytes are replaced.
+* Body charsets are tried in order: the declared one (unknown names are
+  skipped), UTF-8, cp1252; a part labelled with a Western single-byte charset
+  is tried as UTF-8 first, since UTF-8 sent as Latin-1 is a common mislabel
+  and Latin-1 text is almost never valid UTF-8. A part that none of them
+  decodes is decoded as cp1252 with replacement characters and logged as
+  ``lossy-decoding`` (locator only): a few bad bytes do not cost the message.
+  When over 1% of it would be replacement characters it fails as
+  ``bad-encoding``.
+  Headers never fail either.
+* ``multipart/alternative`` gives its plain-text part, or, when that is empty
+  or missing, its richest other part (HTML made text). Other multiparts give
+  all their inline text parts, in order.
+* Attachments keep name, type, size and, for PDF, DOCX and text files, their
+  text (:mod:`ingest.attachment_text`); an attached mail (``message/rfc822``)
+  keeps its body as its text. At most :data:`ATTACHMENT_TEXT_BUDGET`
+  characters of attachment text are extracted per message.
+* Display names come from :func:`ingest.names.display_name`: From's own name,
+  else ``X-From``'s, else the address. Recipients pair with ``X-To``/``X-cc``
+  names by position, only when both list the same number of people.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
 import re
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from email.errors import HeaderParseError
+from email.errors import HeaderParseError, InvalidBase64LengthDefect
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -35,8 +53,15 @@ from typing import Any
 
 from backchannel.records import Address, Attachment, IngestFailure, RawMessage, Visibility, content_id
 
+from .attachment_text import extract_text
 from .base import MAX_MESSAGE_BYTES, too_large_reason
 from .html_text import html_to_text
+from .names import display_name
+
+log = logging.getLogger(__name__)
+
+# Attachment text extracted from one message at most (each file is capped on its own too).
+ATTACHMENT_TEXT_BUDGET = 1_000_000
 
 
 class MalformedItem(Exception):
@@ -48,11 +73,27 @@ class MalformedItem(Exception):
 
 
 _FALLBACK_CHARSETS = ("utf-8", "cp1252")
+# Labels that real mail gets wrong most: tried after UTF-8 when the bytes are not ASCII.
+_WESTERN_CHARSETS = frozenset(
+    {
+        "us-ascii",
+        "ascii",
+        "iso-8859-1",
+        "iso8859-1",
+        "latin-1",
+        "latin1",
+        "iso-8859-15",
+        "windows-1252",
+        "cp1252",
+    }
+)
+# Names mail software writes that Python's codecs do not know.
+_CHARSET_ALIASES = {"iso-8859-8-i": "iso-8859-8", "iso-8859-6-i": "iso-8859-6", "x-mac-roman": "mac-roman"}
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-_X500 = re.compile(r"\s*<[^>]*>")
 _EMAIL = re.compile(r"[\w.+'&-]+@[\w-]+(?:\.[\w-]+)+")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 
 
 def parse_or_failure(data: bytes, *, source: str, locator: str, **options: Any) -> RawMessage | IngestFailure:
@@ -81,7 +122,10 @@ def parse_email(
     if not msg.keys():
         raise MalformedItem("malformed-email: no headers found")
 
-    body, attachments = _body_and_attachments(msg)
+    content = _content(msg)
+    if content.lossy:
+        log.info("%s: lossy-decoding: %d text part(s) had undecodable bytes", locator, content.lossy)
+    body, attachments = content.body(), content.attachments
     from_value = _header(msg, "From")
     if not from_value:
         detail = "no From header and no body" if not body.strip() else "no From header"
@@ -169,16 +213,6 @@ def _decode_bytes(raw: bytes, charset: str | None = None) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _clean_name(name: str) -> str:
-    """A display name without X.500 paths, quotes or a Notes ``@ENRON`` tail."""
-    name = _X500.sub("", name).strip()
-    tail = re.search(r"@[A-Za-z]+$", name)
-    if tail and re.search(r"[\s\"']", name[: tail.start()]):
-        name = name[: tail.start()]
-    name = name.strip().strip('"').strip("'").strip()
-    return "" if "@" in name else name
-
-
 def _address_from(value: str) -> tuple[str, str]:
     """(display name, lower-cased address) of a From-like value, leniently."""
     pairs = [(n, a) for n, a in getaddresses([value]) if a]
@@ -192,7 +226,7 @@ def _address_from(value: str) -> tuple[str, str]:
 
 def _author(from_value: str, x_from: str) -> Address:
     name, key = _address_from(from_value)
-    name = _clean_name(name) or _clean_name(x_from) or key
+    name = display_name(name) or display_name(x_from) or key
     return Address(key=key, name=name)
 
 
@@ -204,7 +238,7 @@ def _x_names(value: str) -> list[str]:
         entries = re.findall(r"\s*,?\s*([^<>]*?)\s*<[^>]*>", value)
     else:
         entries = value.split(",")
-    return [_clean_name(e) for e in entries]
+    return [display_name(e) for e in entries]
 
 
 def _recipients(msg: Message) -> list[Address]:
@@ -220,7 +254,7 @@ def _recipients(msg: Message) -> list[Address]:
             if key in seen:
                 continue
             seen.add(key)
-            display = _clean_name(name) or (x_names[i] if use_x else "")
+            display = display_name(name) or (x_names[i] if use_x else "")
             out.append(Address(key=key, name=display or key))
     return out
 
@@ -271,6 +305,33 @@ def _thread_key(msg: Message, norm_subject: str) -> str:
 # -- body ------------------------------------------------------------------
 
 
+@dataclass
+class _Content:
+    """What a walk over a MIME tree found: inline texts, attachments, how many parts decoded lossily."""
+
+    texts: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    lossy: int = 0
+    attachment_chars: int = 0
+
+    def body(self) -> str:
+        body = "\n\n".join(self.texts)
+        return body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+    def merge(self, other: _Content, *, with_texts: bool) -> None:
+        self.attachments.extend(other.attachments)
+        self.attachment_chars += other.attachment_chars
+        if with_texts:
+            self.texts.extend(other.texts)
+            self.lossy += other.lossy
+
+
+def _content(msg: Message) -> _Content:
+    found = _Content()
+    _walk(msg, found)
+    return found
+
+
 def _reject_binary(data: bytes) -> None:
     if b"\x00" in data:
         raise MalformedItem("binary-file: contains NUL bytes, not an email")
@@ -279,38 +340,89 @@ def _reject_binary(data: bytes) -> None:
         raise MalformedItem("binary-file: mostly control bytes, not an email")
 
 
-def _leaves(part: Message) -> Iterator[Message]:
-    """Leaf parts; an attached message (message/rfc822) is one leaf."""
-    if part.get_content_maintype() == "message" or not part.is_multipart():
-        yield part
-        return
-    payload = part.get_payload()
-    if isinstance(payload, list):
-        for sub in payload:
-            if isinstance(sub, Message):
-                yield from _leaves(sub)
+def _walk(part: Message, found: _Content) -> None:
+    if part.is_multipart() and part.get_content_maintype() == "multipart":
+        subs = [sub for sub in part.get_payload() if isinstance(sub, Message)]
+        if part.get_content_subtype() == "alternative":
+            _walk_alternative(subs, found)
+        else:
+            for sub in subs:
+                _walk(sub, found)
+    elif _is_attachment(part):
+        found.attachments.append(_attachment(part, found))
+    else:
+        text = _inline_text(part, found)
+        if text.strip():
+            found.texts.append(text)
+
+
+def _walk_alternative(subs: list[Message], found: _Content) -> None:
+    """Plain text when it has any, else the last (richest) alternative with text; every attachment."""
+    walked: list[tuple[Message, _Content]] = []
+    error: MalformedItem | None = None
+    for sub in subs:
+        inner = _Content()
+        try:
+            _walk(sub, inner)
+        except MalformedItem as exc:  # one broken alternative does not spoil the others
+            error = error or exc
+            continue
+        walked.append((sub, inner))
+    with_text = [(sub, inner) for sub, inner in walked if inner.texts]
+    if not with_text and error is not None:
+        raise error
+    plain = [inner for sub, inner in with_text if sub.get_content_type() == "text/plain"]
+    chosen = plain[0] if plain else (with_text[-1][1] if with_text else None)
+    for _sub, inner in walked:
+        found.merge(inner, with_texts=inner is chosen)
 
 
 def _is_attachment(part: Message) -> bool:
     if part.get_content_maintype() == "message":
         return True
-    if part.get_content_disposition() == "attachment" or part.get_filename():
+    if part.get_content_disposition() == "attachment" or _filename(part):
         return True
     return part.get_content_maintype() not in ("text", "multipart")
 
 
-def _attachment(part: Message) -> Attachment:
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or ""
+    except (ValueError, LookupError, UnicodeError, HeaderParseError):
+        return ""
+    return _decode_filename(name)
+
+
+def _attachment(part: Message, found: _Content) -> Attachment:
     mime = part.get_content_type()
-    name = part.get_filename() or ""
+    name = _filename(part)
     if part.get_content_maintype() == "message":
-        inner = part.get_payload()
-        size = len(str(inner[0])) if isinstance(inner, list) and inner else None
-        if not name and isinstance(inner, list) and inner and isinstance(inner[0], Message):
-            name = (_header(inner[0], "Subject") or "message") + ".eml"
-        return Attachment(name=_decode_filename(name or "message.eml"), mime_type=mime, size=size)
-    payload = part.get_payload(decode=True)
-    size = len(payload) if isinstance(payload, bytes) else None
-    return Attachment(name=_decode_filename(name or "attachment"), mime_type=mime, size=size)
+        return _attached_message(part, name, found)
+    payload = _payload(part)
+    if payload is None:
+        return Attachment(name=name or "attachment", mime_type=mime)
+    text = ""
+    if found.attachment_chars < ATTACHMENT_TEXT_BUDGET:
+        text = extract_text(payload, mime, name, charset=_charset(part))
+        found.attachment_chars += len(text)
+    return Attachment(name=name or "attachment", mime_type=mime, size=len(payload), text=text)
+
+
+def _attached_message(part: Message, name: str, found: _Content) -> Attachment:
+    """A mail forwarded as an attachment: its subject names it, its body is its text."""
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if not isinstance(inner, Message):
+        return Attachment(name=name or "message.eml", mime_type=part.get_content_type())
+    text = ""
+    if found.attachment_chars < ATTACHMENT_TEXT_BUDGET:
+        try:
+            text = _content(inner).body()
+        except MalformedItem:
+            text = ""
+        found.attachment_chars += len(text)
+    name = name or (_header(inner, "Subject") or "message") + ".eml"
+    return Attachment(name=name, mime_type=part.get_content_type(), size=len(str(inner)), text=text)
 
 
 def _decode_filename(name: str) -> str:
@@ -322,34 +434,52 @@ def _decode_filename(name: str) -> str:
     return name
 
 
-def _part_text(part: Message) -> str:
+def _charset(part: Message) -> str | None:
+    declared = (part.get_content_charset() or "").strip().lower()
+    return _CHARSET_ALIASES.get(declared, declared) or None
+
+
+def _payload(part: Message) -> bytes | None:
+    """A leaf part's decoded bytes; a base64 body cut off mid-group keeps its whole groups."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
+        return None
+    if any(isinstance(defect, InvalidBase64LengthDefect) for defect in part.defects):
+        encoded = _NOT_BASE64.sub(b"", payload)  # the stdlib gave the encoded text back
+        return base64.b64decode(encoded[: len(encoded) // 4 * 4])
+    return payload
+
+
+def _inline_text(part: Message, found: _Content) -> str:
+    payload = _payload(part)
+    if payload is None:
         return ""
     if b"\x00" in payload:
         raise MalformedItem("binary-file: text part contains NUL bytes")
-    declared = part.get_content_charset()
-    for name in (declared, *_FALLBACK_CHARSETS):
+    text, lossy = _decode_payload(payload, _charset(part))
+    found.lossy += lossy
+    return html_to_text(text) if part.get_content_type() == "text/html" else text
+
+
+def _decode_payload(payload: bytes, declared: str | None) -> tuple[str, bool]:
+    """``(text, lossy)``: the first charset that decodes the bytes, or cp1252 with replacements.
+
+    Replacements are accepted for a few stray bytes, not when over 1% of the
+    text would be replacement characters: that is no text in any charset.
+    """
+    if declared in _WESTERN_CHARSETS and not payload.isascii():
+        order: tuple[str | None, ...] = ("utf-8", declared, "cp1252")
+    else:
+        order = (declared, *_FALLBACK_CHARSETS)
+    for name in order:
         if not name:
             continue
         try:
-            return payload.decode(name)
+            return payload.decode(name), False
         except (UnicodeDecodeError, LookupError):
             continue
-    raise MalformedItem(f"bad-encoding: body is not valid {declared or 'us-ascii'}, utf-8 or cp1252")
-
-
-def _body_and_attachments(msg: Message) -> tuple[str, list[Attachment]]:
-    plain: list[str] = []
-    html: list[str] = []
-    attachments: list[Attachment] = []
-    for part in _leaves(msg):
-        if _is_attachment(part):
-            attachments.append(_attachment(part))
-        elif part.get_content_type() == "text/html":
-            html.append(html_to_text(_part_text(part)))
-        else:  # text/plain and any other inline text
-            plain.append(_part_text(part))
-    body = "\n\n".join(t for t in plain if t.strip()) or "\n\n".join(t for t in html if t.strip())
-    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
-    return body, attachments
+    text = payload.decode("cp1252", "replace")
+    if text.count("\ufffd") * 100 > len(text):
+        tried = ", ".join(dict.fromkeys(name for name in order if name))
+        raise MalformedItem(f"bad-encoding: body is not valid {tried}")
+    return text, True

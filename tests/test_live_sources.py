@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -76,7 +75,8 @@ def test_slack_api_source_sync_edit_delete(settings: Settings) -> None:
         assert threads == [(1,)]
         private = _rows(
             settings,
-            "SELECT m.visibility, group_concat(i.key) FROM messages m JOIN message_access a ON a.message_id = m.id "
+            "SELECT m.visibility, group_concat(i.key) FROM messages m "
+            "JOIN message_access a ON a.message_id = m.id "
             "JOIN identities i ON i.person_id = a.person_id WHERE m.native_id = ? GROUP BY m.id",
             secret,
         )
