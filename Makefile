@@ -11,7 +11,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 DEMO_USER     ?= phillip.allen@enron.com
 DEMO_PASSWORD ?= backchannel-demo
 
-.PHONY: install run demo test browser lint bench clean
+.PHONY: install run demo test browser imap-server lint bench clean
 
 install: $(STAMP)
 
@@ -47,8 +47,20 @@ browser:
 	  else echo ">> no chromium and no apt as root: browser tests will be skipped"; fi; \
 	fi
 
+# Debian's Dovecot is the real IMAP server the IMAP connector's tests run
+# against (on its own config and a free loopback port, never the system one).
+# Installed when missing and we may (root with apt); otherwise those tests skip.
+imap-server:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo ">> installing Debian dovecot-imapd for the IMAP tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
+	      || echo ">> could not install dovecot-imapd: IMAP tests will be skipped"; \
+	  else echo ">> no dovecot and no apt as root: IMAP tests will be skipped"; fi; \
+	fi
+
 # pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
-test: install browser
+test: install browser imap-server
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

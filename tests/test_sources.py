@@ -192,7 +192,8 @@ def test_a_fixed_item_leaves_the_failure_list(settings: Settings, tmp_path: Path
     assert "1 x binary-file" in ok(settings, "sync", "mail")
     assert "allen-p/inbox/99." in ok(settings, "failures")
     bad.write_bytes(
-        b"From: a@enron.com\nTo: b@enron.com\nSubject: fixed\nDate: Mon, 14 May 2001 16:39:00 -0700\n\nA mail.\n"
+        b"From: a@enron.com\nTo: b@enron.com\nSubject: fixed\n"
+        b"Date: Mon, 14 May 2001 16:39:00 -0700\n\nA mail.\n"
     )
     assert "new 1," in ok(settings, "sync", "mail")
     assert "allen-p/inbox/99." not in ok(settings, "failures")
