@@ -98,6 +98,8 @@ def display_name(raw: str) -> str:
     ``Phillip K Allen/HOU/ECT@ECT`` -> ``Phillip K Allen``;
     ``/O=ENRON/OU=NA/CN=RECIPIENTS/CN=PALLEN`` -> ``""``.
     """
+    if not raw:
+        return ""
     text = _CONTROL.sub(" ", str(raw)[:_MAX_INPUT])
     text = _PAREN.sub(_drop_address_note, text)  # "(E-mail)", "(by way of a@b.com)"
     text = _ANGLE.sub(" ", text).replace("<", " ").replace(">", " ")  # addresses, X.500 paths
