@@ -36,13 +36,14 @@ def merge_same_names(store: Store) -> int:
             if domain not in FREE_MAIL and address_fits_name(address, key):
                 groups.setdefault((domain, key), set()).add(pid)
     merged = 0
-    for pids in groups.values():
-        if len(pids) < 2:
-            continue
-        keys = tuple(k for pid in sorted(pids) for k in people[pid][1])
-        name = max((people[pid][0] for pid in pids), key=lambda n: (len(n), n))
-        store.merge_person(PersonRecord(keys=keys, name=name))
-        merged += len(pids) - 1
+    with store.transaction():
+        for pids in groups.values():
+            if len(pids) < 2:
+                continue
+            keys = tuple(k for pid in sorted(pids) for k in people[pid][1])
+            name = max((people[pid][0] for pid in pids), key=lambda n: (len(n), n))
+            store.merge_person(PersonRecord(keys=keys, name=name))
+            merged += len(pids) - 1
     if merged:
         log.info("identities: %d addresses joined to the person they belong to", merged)
     return merged
