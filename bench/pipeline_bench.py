@@ -58,7 +58,7 @@ def main() -> None:
     }
     with Store.open(settings.database_path) as store:
         t0 = time.perf_counter()
-        ingest_stats = ingest_path(store, maildir)
+        ingest_stats = ingest_path(store, maildir, workers=args.workers)
         ingest_s = time.perf_counter() - t0
         report["ingest"] = {
             "seconds": round(ingest_s, 1),
@@ -69,7 +69,7 @@ def main() -> None:
             "items_per_s": round(ingest_stats.read / ingest_s, 1),
         }
         t0 = time.perf_counter()
-        again = ingest_path(store, maildir, quiet=True)
+        again = ingest_path(store, maildir, quiet=True, workers=args.workers)
         report["reingest_noop_seconds"] = round(time.perf_counter() - t0, 2)
         assert again.new == 0, "a second ingest must add nothing"
 
