@@ -39,7 +39,7 @@ from imapclient.exceptions import CapabilityError, IMAPClientAbortError, IMAPCli
 from backchannel.errors import ConnectorError
 from backchannel.records import IngestFailure, PersonRecord, RawMessage
 
-from .base import MAX_MESSAGE_BYTES, human_size, read_file
+from .base import MAX_MESSAGE_BYTES, read_file, too_large_reason
 from .email_parse import parse_or_failure
 from .live import Checkpoint, SyncReport, write_atomic
 
@@ -265,7 +265,7 @@ class _FolderSync:
     def _fetch(self, uids: list[int], place: dict[str, int], directory: Path) -> None:
         if not uids:
             return
-        sizes = self._sizes(uids)
+        sizes = self._sizes(uids, directory)
         for batch in _batches(uids, sizes, self.config.batch):
             wanted = [uid for uid in batch if sizes.get(uid, 0) <= MAX_MESSAGE_BYTES]
             bodies = self.client.fetch(wanted, ["BODY.PEEK[]"]) if wanted else {}
@@ -282,16 +282,16 @@ class _FolderSync:
                 self.progress(len(batch))
             log.debug("imap folder %s: %d messages fetched up to uid %d", self.folder, written, max(batch))
 
-    def _sizes(self, uids: list[int]) -> dict[int, int]:
+    def _sizes(self, uids: list[int], directory: Path) -> dict[int, int]:
         """Each message's size, so that batches stay bounded and oversized mail is not downloaded."""
         sizes: dict[int, int] = {}
         for start in range(0, len(uids), MAX_BATCH):
             fetched = self.client.fetch(uids[start : start + MAX_BATCH], ["RFC822.SIZE"])
             sizes.update((uid, int(data[b"RFC822.SIZE"])) for uid, data in fetched.items())
-        limit = human_size(MAX_MESSAGE_BYTES)
         for uid in sorted(uid for uid, size in sizes.items() if size > MAX_MESSAGE_BYTES):
-            self.report.skipped.append(
-                f"{self.folder}: uid {uid} is {human_size(sizes[uid])}, over the {limit} limit"
+            locator = f"{self.base.name}/{directory.name}/{uid}.eml"
+            self.report.failed_items.append(
+                IngestFailure("imap", locator, too_large_reason(sizes[uid], MAX_MESSAGE_BYTES))
             )
         return sizes
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from backchannel.records import IngestFailure
+
 CHECKPOINT_FILE = ".checkpoint.json"
 
 
@@ -36,6 +38,9 @@ class SyncReport:
     deleted: int = 0  # items removed from the mirror because the server deleted them
     skipped: list[str] = field(default_factory=list)  # "C123: not_in_channel", "Junk: no access"
     rate_limited: int = 0  # times the server said "slow down" and we waited
+    #: Items the server has that will never be fetched (a message over the size
+    #: limit), named by the locator they would have in the mirror.
+    failed_items: list[IngestFailure] = field(default_factory=list)
 
 
 class Checkpoint:

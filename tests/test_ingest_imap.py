@@ -341,8 +341,10 @@ def test_message_over_the_size_limit_is_skipped_not_fetched(
 
     report = sync(imap_account, tmp_path / "mirror")
 
-    assert report.fetched == 2 and len(report.skipped) == 1
-    assert re.fullmatch(r"INBOX: uid 2 is \d+ KB, over the 100 KB limit", report.skipped[0])
+    assert report.fetched == 2 and report.skipped == []
+    (failure,) = report.failed_items
+    assert failure.source == "imap" and failure.locator.endswith("/2.eml")
+    assert re.fullmatch(r"too-large: \d+ KB > 100 KB limit", failure.reason)
     assert [p.name for p in eml_files(tmp_path / "mirror")] == ["1.eml", "3.eml"]
     assert sync(imap_account, tmp_path / "mirror") == SyncReport()
 

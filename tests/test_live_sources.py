@@ -30,6 +30,7 @@ def _workspace() -> Workspace:
     ws.add_user("UBOT", "bot", "Backchannel")
     ws.add_conversation("C1", "public", ["UANN", "UBO", "UBOT"], name="general")
     ws.add_conversation("G1", "private", ["UANN", "UBOT"], name="payroll")
+    ws.add_conversation("C2", "public", ["UANN"], name="random")  # the app is not in it
     return ws
 
 
@@ -68,6 +69,8 @@ def test_slack_api_source_sync_edit_delete(settings: Settings) -> None:
         )
         first = _cli(settings, "sync", "eng", "--build")
         assert "eng: fetched 3, new 3," in first and "built 3 messages" in first
+        assert "skipped: C2: not_in_channel" in first
+        assert "[fetch] source eng :: C2\n    not_in_channel" in _cli(settings, "failures")
 
         threads = _rows(
             settings, "SELECT count(DISTINCT thread_id) FROM messages WHERE container = 'general'"

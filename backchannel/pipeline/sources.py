@@ -114,6 +114,7 @@ def sync_source(store: Store, settings: Settings, name: str, *, quiet: bool = Fa
                     _connector_options(options), secret, root, progress=bar.update
                 )
             fetched, skipped, rate_limited = report.fetched, list(report.skipped), report.rate_limited
+            _record_fetch_problems(store, source_id, report)
         stats = ingest_source(store, source_id, kind, root, quiet=quiet, workers=settings.workers)
     except BackchannelError as exc:
         # The whole source failed (bad token, truncated zip): `backchannel failures` lists it too.
@@ -148,6 +149,22 @@ def _source(store: Store, name: str) -> Any:
 
 def _options(row: Any) -> dict[str, str]:
     return dict(json.loads(row["options"] or "{}"))
+
+
+def _record_fetch_problems(store: Store, source_id: int, report: Any) -> None:
+    """What a live sync could not fetch, for `backchannel failures`.
+
+    Skipped conversations and folders (``not_in_channel``) are as the latest
+    sync found them; an item that will never be fetched (too large) stays
+    listed, like any failed item.
+    """
+    with store.transaction():
+        store.clear_failures(source_id, "fetch")
+        for entry in report.skipped:
+            where, _, why = entry.partition(": ")
+            store.record_failure(source_id, where, "fetch", why or entry)
+        for item in report.failed_items:
+            store.record_failure(source_id, item.locator, "ingest", item.reason)
 
 
 #: Options the pipeline reads itself; the connector never sees them.

@@ -408,6 +408,9 @@ class Store(SourceQueries, ReadQueries):
         )
         return {r[0] for r in rows}
 
+    def clear_failures(self, source_id: int, stage: str) -> None:
+        self.db.execute("DELETE FROM failures WHERE source_id = ? AND stage = ?", (source_id, stage))
+
     def clear_failure(self, source_id: int, locator: str, stage: str) -> None:
         self.db.execute(
             "DELETE FROM failures WHERE source_id = ? AND locator = ? AND stage = ?",
