@@ -483,9 +483,41 @@ def show_settings(ctx: Context) -> None:
     """Every setting with its current value and what it does."""
     for name, help_text in setting_help().items():
         value = getattr(ctx.settings, name)
-        if name in ("smtp_password", "secret_key", "secrets_key") and value:
+        if name in ("smtp_password", "secret_key", "secrets_key", "pseudonym_key", "vault_key") and value:
             value = "(set)"
         click.echo(f"{name} = {value}\n    {help_text}  [env BACKCHANNEL_{name.upper()}]")
+
+
+@cli.group()
+def vault() -> None:
+    """The encrypted real values behind surrogates such as <PERSON_17> (when the vault is on)."""
+
+
+@vault.command("reveal")
+@click.argument("surrogate")
+@click.option("--reason", required=True, help="Why you re-identify it (written to the audit log).")
+@click.option("--actor", default=None, help="Who asks (default: your login name).")
+@pass_ctx
+@friendly_errors
+def vault_reveal(ctx: Context, surrogate: str, reason: str, actor: str | None) -> None:
+    """Print the real value behind SURROGATE; every request is audited (never the value)."""
+    import getpass
+
+    from privacy.vault import reveal
+
+    with ctx.store() as store:
+        value = reveal(
+            store, surrogate, ctx.settings.vault_key, actor=actor or getpass.getuser(), reason=reason
+        )
+    click.echo(value)
+
+
+@vault.command("new-key")
+def vault_new_key() -> None:
+    """Print a new key for BACKCHANNEL_VAULT_KEY."""
+    from privacy.vault import new_key
+
+    click.echo(new_key())
 
 
 @cli.group()

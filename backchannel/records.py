@@ -167,6 +167,7 @@ class Entity:
     title: str
     description: str = ""
     type: str = "unknown"
+    grey: bool = False  # sensitive: kept in messages, never surfaced as a topic
 
 
 @dataclass

@@ -20,9 +20,10 @@ from backchannel.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_PII_POLICY: dict[str, str] = {
-    # Presidio type -> "redact" or "keep". Types not listed are redacted (fail closed).
-    "PERSON": "redact",  # outsiders only: workspace members keep their names
-    "EMAIL_ADDRESS": "redact",
+    # Presidio type -> "keep", "redact" (<TYPE>) or "pseudonymize" (<TYPE_n>, the same n
+    # for the same value everywhere). Types not listed are redacted (fail closed).
+    "PERSON": "pseudonymize",  # outsiders only: workspace members keep their names
+    "EMAIL_ADDRESS": "pseudonymize",
     "PHONE_NUMBER": "redact",
     "US_SSN": "redact",
     "CREDIT_CARD": "redact",
@@ -33,7 +34,11 @@ DEFAULT_PII_POLICY: dict[str, str] = {
     "US_PASSPORT": "redact",
     "US_ITIN": "redact",
     "CRYPTO": "redact",
-    "CREDENTIAL": "redact",  # API tokens and keys (privacy/recognizers)
+    "CREDENTIAL": "redact",  # passwords, API tokens and keys (privacy/recognizers)
+    "STREET_ADDRESS": "redact",
+    "TRACKING_NUMBER": "redact",
+    "ACCOUNT_ID": "redact",
+    "DATE_OF_BIRTH": "redact",
     "LOCATION": "keep",
     "DATE_TIME": "keep",
     "URL": "keep",
@@ -62,7 +67,9 @@ class Settings:
     store_raw_text: bool = _setting(
         False, "Keep unscrubbed message text in the store (admin opt-in; off by default)."
     )
-    pii_policy: dict[str, str] = _setting(DEFAULT_PII_POLICY, "Per Presidio entity type: redact or keep.")
+    pii_policy: dict[str, str] = _setting(
+        DEFAULT_PII_POLICY, "Per Presidio entity type: keep, redact or pseudonymize."
+    )
     pii_min_score: float = _setting(0.4, "Presidio confidence below which a span is ignored.")
     scrub_member_names: bool = _setting(
         False, "Also redact the names of known workspace members (authors and recipients)."
@@ -71,6 +78,28 @@ class Settings:
         "",
         "Comma-separated email domains of the organisation: their people are members and keep "
         "their names in text. Empty: the domains of Slack members and the domain most mail is from.",
+    )
+    pseudonym_key: str = _setting(
+        "",
+        "Key of the keyed hash that gives each real value its stable surrogate number; environment "
+        "only. Empty: one is generated once and kept in DATA_DIR/pseudonym_key.",
+    )
+    vault: bool = _setting(
+        False, "Keep the real value behind each surrogate, encrypted, for re-identification by an admin."
+    )
+    vault_key: str = _setting(
+        "", "Key that encrypts the vault; environment only. `backchannel vault new-key` makes one."
+    )
+    topic_greylist: str = _setting(
+        "",
+        "Comma-separated topics (entity titles or terms) kept in messages but never surfaced as topics, "
+        "added to the built-in sensitive list (health, religion, sexuality, ...).",
+    )
+    topic_blocklist: str = _setting(
+        "", "Comma-separated topics never linked, stored as topics, suggested or shown."
+    )
+    topic_allowlist: str = _setting(
+        "", "Comma-separated topics taken off the built-in sensitive list (e.g. Cancer at an oncology firm)."
     )
     link_threshold: float = _setting(
         0.3, "Entity-link confidence below which a mention is left unlinked (NIL)."
@@ -143,9 +172,9 @@ def _coerce(name: str, value: Any) -> Any:
                 merged.update({k.strip().upper(): v.strip().lower() for k, v in pairs})
                 value = merged
             policy = {str(k).upper(): str(v).lower() for k, v in dict(value).items()}
-            bad = {k: v for k, v in policy.items() if v not in ("redact", "keep")}
+            bad = {k: v for k, v in policy.items() if v not in ("redact", "keep", "pseudonymize")}
             if bad:
-                raise ValueError(f"actions must be redact or keep, got {bad}")
+                raise ValueError(f"actions must be keep, redact or pseudonymize, got {bad}")
             return policy
         return str(value)
     except (TypeError, ValueError) as exc:

@@ -1,5 +1,9 @@
 """Apply the privacy policy to detected spans: the text that may be stored.
 
+Per entity type the policy says ``keep``, ``redact`` (``<PHONE_NUMBER>``) or
+``pseudonymize`` (``<PERSON_17>``: the same surrogate for the same real value
+everywhere, so a thread stays readable; see :mod:`privacy.pseudonyms`).
+
 Plain code rather than presidio-anonymizer: we need the offset map (to move
 mentions found on the original parse) and the workspace-member exemption,
 and both are simpler to get right here than around the anonymizer's output.
@@ -10,11 +14,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from backchannel.records import PiiSpan, ScrubbedText
 
+KEEP = "keep"
 REDACT = "redact"
+PSEUDONYMIZE = "pseudonymize"
+ACTIONS = (KEEP, REDACT, PSEUDONYMIZE)
+
+#: ``surrogate(type, real value)`` -> the token that stands for that value (``<PERSON_17>``).
+Surrogate = Callable[[str, str], str]
 _PUNCT = re.compile(r"[^\w\s'-]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -43,6 +53,21 @@ def name_variants(names: Iterable[str]) -> set[str]:
     return keys
 
 
+def lone_name_words(members: Iterable[str], outsiders: Iterable[str] = ()) -> set[str]:
+    """Members' first and last names alone ("Phillip", "Mr. Allen"), to keep like their full names.
+
+    A word an outsider's name shares is left out: "Maria" alone could be either
+    of two Marias, so it is scrubbed (fail closed). Words under 3 letters are too.
+    """
+    outsider_words = {w for key in name_variants(outsiders) for w in key.split()}
+    words: set[str] = set()
+    for name in members:
+        parts = name_key(name).split()
+        if len(parts) >= 2:
+            words.update(w for w in (parts[0], parts[-1]) if len(w) >= 3 and w not in outsider_words)
+    return words
+
+
 def scrub(
     text: str,
     spans: list[PiiSpan],
@@ -50,12 +75,14 @@ def scrub(
     *,
     min_score: float,
     keep_names: Collection[str] = (),
+    surrogate: Surrogate | None = None,
 ) -> ScrubbedText:
-    """Replace every span whose type the policy redacts with ``<TYPE>``.
+    """Replace every span the policy does not keep with ``<TYPE>`` or its surrogate.
 
     Spans below ``min_score`` are ignored. PERSON spans naming someone in
     ``keep_names`` (workspace members) are kept. Types missing from the policy
     are redacted: a new recognizer's findings are private until someone says not.
+    A ``pseudonymize`` type without a ``surrogate`` function is redacted too.
     ``detector_counts`` counts every span that fired, kept or not.
     """
     fired = sorted((s for s in spans if s.score >= min_score), key=lambda s: (s.start, -s.end))
@@ -65,7 +92,7 @@ def scrub(
     # Merge overlapping redactions so that no part of a span survives.
     cuts: list[list[int | str]] = []
     for span in fired:
-        if policy.get(span.type, REDACT) != REDACT:
+        if policy.get(span.type, REDACT) == KEEP:
             continue
         if span.type == "PERSON" and name_key(text[span.start : span.end]) in members:
             continue
@@ -82,6 +109,8 @@ def scrub(
         out.append(text[pos:start])
         new_len += start - pos
         token = f"<{kind}>"
+        if surrogate is not None and policy.get(str(kind)) == PSEUDONYMIZE:
+            token = surrogate(str(kind), text[start:end])
         out.append(token)
         replacements.append((start, end, new_len, new_len + len(token)))
         new_len += len(token)

@@ -24,7 +24,9 @@ from backchannel.store import Store, entity_key
 from ingest.quotes import authored_text
 from nlp.parse import clip
 from privacy.names import KnownNames
-from privacy.scrub import scrub
+from privacy.pseudonyms import Pseudonymizer, load_key
+from privacy.scrub import lone_name_words, scrub
+from privacy.sensitive_topics import BLOCK, GREY, TopicLists
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -53,16 +55,29 @@ class _Engines:
     detector: Any
     linker: Any
     kb: Any
+    surrogate: Pseudonymizer
+    topics: TopicLists
 
 
-def _load_engines(settings: Settings) -> _Engines:
+def _load_engines(settings: Settings, store: Store) -> _Engines:
     from nlp.kb import KnowledgeBase
     from nlp.linker import Linker
     from nlp.parse import load_nlp
     from privacy.detect import PiiDetector
+    from privacy.vault import Vault
 
     kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
-    return _Engines(nlp=load_nlp(), detector=PiiDetector(), linker=Linker(kb, settings.link_threshold), kb=kb)
+    vault = Vault(settings.vault_key) if settings.vault else None
+    return _Engines(
+        nlp=load_nlp(),
+        detector=PiiDetector(),
+        linker=Linker(kb, settings.link_threshold),
+        kb=kb,
+        surrogate=Pseudonymizer(store, load_key(settings), vault),
+        topics=TopicLists.from_settings(
+            settings.topic_greylist, settings.topic_blocklist, settings.topic_allowlist
+        ),
+    )
 
 
 #: Below this many pending messages, extra spaCy processes cost more to start than they save.
@@ -80,11 +95,12 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
     pending = store.pending()
     if pending:
         t0 = time.perf_counter()
-        engines = _load_engines(settings)
+        engines = _load_engines(settings, store)
         stats.timed("load_models", t0)
         people = store.identity_keys()
         members, outsiders = split_names(people, org_domains(store, settings.org_domains, people))
-        names = (set() if settings.scrub_member_names else members, KnownNames(outsiders))
+        kept = set() if settings.scrub_member_names else members | lone_name_words(members, outsiders)
+        names = (kept, KnownNames(outsiders))
         n_process = max(1, settings.workers) if len(pending) >= PARALLEL_MIN else 1
         with progress_bar(len(pending), "build", quiet=quiet) as bar:
             raws = _read_all(store, pending, stats, bar)
@@ -162,7 +178,12 @@ def _build_one(
     def scrubbed(text: str, parsed: Doc | None) -> ScrubbedText:
         spans = engines.detector.detect(text, parsed) + outsiders.spans(text)
         return scrub(
-            text, spans, settings.pii_policy, min_score=settings.pii_min_score, keep_names=keep_names
+            text,
+            spans,
+            settings.pii_policy,
+            min_score=settings.pii_min_score,
+            keep_names=keep_names,
+            surrogate=engines.surrogate,
         )
 
     t0 = time.perf_counter()
@@ -176,7 +197,8 @@ def _build_one(
     split = cut[0] if cut is not None else len(body.text)
     authored = authored_text(body.text[:split]) + body.text[split:]
     mentions = _mentions_in_authored(body, engines.linker.link(doc), authored)
-    entities = _entities(engines.kb, mentions)
+    mentions, grey = _apply_topic_lists(mentions, engines.topics)
+    entities = _entities(engines.kb, mentions, grey)
     stats.timed("link", t0)
     counts = dict(body.detector_counts)
     if subject is not None:
@@ -217,7 +239,20 @@ def _mentions_in_authored(body: ScrubbedText, mentions: list[Mention], authored:
     return kept
 
 
-def _entities(kb: Any, mentions: list[Mention]) -> list[Entity]:
+def _apply_topic_lists(mentions: list[Mention], topics: TopicLists) -> tuple[list[Mention], set[str]]:
+    """Drop mentions of blocked topics; name the grey ones (kept, never surfaced)."""
+    kept, grey = [], set()
+    for m in mentions:
+        verdict = topics.classify(m.entity, m.text) if m.entity else None
+        if verdict == BLOCK:
+            continue
+        if verdict == GREY:
+            grey.add(str(m.entity))
+        kept.append(m)
+    return kept, grey
+
+
+def _entities(kb: Any, mentions: list[Mention], grey: set[str]) -> list[Entity]:
     found: dict[str, Entity] = {}
     for m in mentions:
         if m.entity and m.entity not in found:
@@ -227,5 +262,6 @@ def _entities(kb: Any, mentions: list[Mention]) -> list[Entity]:
                 title=m.entity,
                 description=getattr(entity, "description", "") or "",
                 type=getattr(entity, "type", "unknown") or "unknown",
+                grey=m.entity in grey,
             )
     return list(found.values())

@@ -28,6 +28,7 @@ from backchannel.records import (
     content_id,
 )
 from backchannel.store.migrations import migrate
+from backchannel.store.pseudonyms import PseudonymQueries
 from backchannel.store.reads import ReadQueries
 from backchannel.store.sources import SourceQueries
 
@@ -61,7 +62,7 @@ def entity_key(title: str) -> str:
     return title.strip().replace(" ", "_").lower()
 
 
-class Store(SourceQueries, ReadQueries):
+class Store(SourceQueries, PseudonymQueries, ReadQueries):
     """One open database. Not shared between threads: open one per thread."""
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
@@ -454,6 +455,7 @@ class Store(SourceQueries, ReadQueries):
                 (built.subject, built.id),
             )
             self.upsert_entities(built.entities)
+            self.set_grey(e.id for e in built.entities if e.grey)
             self.db.execute("DELETE FROM mentions WHERE message_id = ?", (built.id,))
             self.db.executemany(
                 "INSERT INTO mentions (message_id, start, end, text, entity_id, score, label) "
@@ -494,7 +496,7 @@ class Store(SourceQueries, ReadQueries):
             self.db.execute(
                 "INSERT INTO pages (kind, key, title, mentions, updated_at) "
                 "SELECT 'topic', e.id, e.title, count(*), ? "
-                "FROM mentions mn JOIN entities e ON e.id = mn.entity_id "
+                "FROM mentions mn JOIN entities e ON e.id = mn.entity_id WHERE e.grey = 0 "
                 "GROUP BY e.id HAVING count(*) >= ?",
                 (now, min_mentions),
             )

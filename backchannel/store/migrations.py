@@ -179,8 +179,29 @@ M003_NAMED_SOURCES = """
         DELETE FROM thread_keys WHERE key LIKE 'subject:%';
 """
 
+# Pseudonyms: a keyed hash of each real value (never the value) -> its number
+# per type, so <PERSON_17> is the same person in every source. The vault keeps
+# the real values, encrypted, only when an admin turns it on. Entities get a
+# "grey" flag: kept in messages, never surfaced as a topic.
+M004_PSEUDONYMS_VAULT = """
+        CREATE TABLE pseudonyms (
+            type TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            PRIMARY KEY (type, digest),
+            UNIQUE (type, number)
+        ) WITHOUT ROWID;
+        CREATE TABLE vault (
+            type TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            sealed TEXT NOT NULL,
+            PRIMARY KEY (type, number)
+        ) WITHOUT ROWID;
+        ALTER TABLE entities ADD COLUMN grey INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
-MIGRATIONS: list[str] = [M001_INITIAL, M002_THREAD_KEYS, M003_NAMED_SOURCES]
+MIGRATIONS: list[str] = [M001_INITIAL, M002_THREAD_KEYS, M003_NAMED_SOURCES, M004_PSEUDONYMS_VAULT]
 
 
 def migrate(db: sqlite3.Connection) -> int:

@@ -141,7 +141,7 @@ class ReadQueries:
         mentions: dict[str, list[Mention]] = {}
         for m in self.db.execute(
             f"SELECT mn.*, e.title FROM mentions mn LEFT JOIN entities e ON e.id = mn.entity_id "
-            f"WHERE mn.message_id IN ({marks}) ORDER BY mn.start",
+            f"WHERE mn.message_id IN ({marks}) AND coalesce(e.grey, 0) = 0 ORDER BY mn.start",
             ids,
         ):
             mentions.setdefault(m["message_id"], []).append(
