@@ -76,3 +76,12 @@ def test_web_render_filesize_and_wikipedia_url() -> None:
     assert filesize(2048) == "2.0 KB"
     assert wikipedia_url("Kenneth Lay") == "https://en.wikipedia.org/wiki/Kenneth_Lay"
     assert wikipedia_url("AT&T") == "https://en.wikipedia.org/wiki/AT%26T"
+
+
+def test_scrubbed_values_show_as_chips_and_the_rest_stays_escaped() -> None:
+    body = "Ask <PERSON_17> at <PHONE_NUMBER> <script>x</script> <b_2>"
+    html = str(render_body(body, [], lambda m: None).authored)
+    chip = '<span class="scrubbed" title="person: the same value everywhere it appears">person 17</span>'
+    assert chip in html
+    assert '<span class="scrubbed" title="phone number: removed">phone number</span>' in html
+    assert "&lt;script&gt;" in html and "<script>" not in html and "&lt;b_2&gt;" in html

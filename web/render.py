@@ -24,6 +24,22 @@ _QUOTE_START = re.compile(
 )
 
 
+#: What the privacy stage left in place of personal data, once escaped: <PHONE_NUMBER>, <PERSON_17>.
+_SCRUBBED = re.compile(r"&lt;([A-Z][A-Z_]*?)(?:_(\d+))?&gt;")
+
+
+def _shown(text: str) -> str:
+    """Escaped text with each scrubbed value shown as a labelled chip, not as raw angle brackets."""
+
+    def chip(m: re.Match[str]) -> str:
+        kind, number = m.group(1), m.group(2)
+        label = kind.replace("_", " ").lower() + (f" {number}" if number else "")
+        why = "the same value everywhere it appears" if number else "removed"
+        return f'<span class="scrubbed" title="{kind.replace("_", " ").lower()}: {why}">{label}</span>'
+
+    return _SCRUBBED.sub(chip, str(escape(text)))
+
+
 def quote_offset(body: str) -> int | None:
     """Character offset where quoted history starts, or None.
 
@@ -56,13 +72,13 @@ def linked_text(
         url = link_for(m)
         if url is None:
             continue
-        out.append(str(escape(body[pos : m.start])))
+        out.append(_shown(body[pos : m.start]))
         out.append(
             f'<a class="mention" href="{escape(url)}" title="{escape(m.entity or "")}">'
             f"{escape(body[m.start : m.end])}</a>"
         )
         pos = m.end
-    out.append(str(escape(body[pos:end])))
+    out.append(_shown(body[pos:end]))
     return Markup("".join(out))
 
 
@@ -98,7 +114,7 @@ def excerpt(
     )
     if target is None:
         piece = " ".join(body[:text_end].split())
-        return Markup(escape(piece[:width] + ("…" if len(piece) > width else "")))
+        return Markup(_shown(piece[:width] + ("…" if len(piece) > width else "")))
     start = max(0, target.start - width // 3)
     # Stay inside what the author wrote when the mention is there: no quoted history.
     limit = text_end if target.end <= text_end else len(body)
@@ -108,6 +124,6 @@ def excerpt(
     lead = "…" if start > 0 else ""
     tail = "…" if body[end:limit].strip() else ""
     return Markup(
-        f"{escape(lead)}{escape(before)} <mark>{escape(body[target.start : target.end])}</mark> "
-        f"{escape(after)}{escape(tail)}"
+        f"{escape(lead)}{_shown(before)} <mark>{escape(body[target.start : target.end])}</mark> "
+        f"{_shown(after)}{escape(tail)}"
     )
