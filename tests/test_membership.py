@@ -70,3 +70,15 @@ def test_known_names_find_every_multiword_occurrence() -> None:
     ]
     assert KnownNames([]).spans(text) == []
     assert KnownNames(["Maria Gonzalez"]).spans("Maria went to Gonzalez Street") == []
+
+
+def test_slack_messages_do_not_count_as_mail_from_their_domain(store: Store, tmp_path: Path) -> None:
+    """A busy Slack workspace must not outvote the mail archive's own domain."""
+    _filled(store, tmp_path)
+    sid = store.source_id("slack_export", tmp_path)
+    with store.transaction():
+        for i in range(10):
+            chat = _mail(f"s{i}", Address("slack:U1", "Nina Okafor"))
+            chat.source, chat.locator, chat.visibility = "slack_export", f"general/{i}", Visibility.PUBLIC
+            store.add_raw(sid, chat)
+    assert org_domains(store) == {"enron.com", "tidewater.dev"}

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: Thread keys of these connector kinds live in one space, so a reply in an
 #: mbox joins a thread begun in a maildir.
 _THREAD_SPACE = {"maildir": "email", "mbox": "email", "eml": "email", "imap": "email"}
+#: The mail connector kinds, as an SQL list.
+_MAIL_KINDS = ", ".join(f"'{kind}'" for kind in sorted(_THREAD_SPACE))
 #: Prefix of a thread key that is a normalised subject (no threading headers).
 _SUBJECT = "subject:"
 #: Default of the ``thread_window_days`` setting, in seconds.
@@ -208,11 +210,15 @@ class Store(SourceQueries, PseudonymQueries, ReadQueries):
         return out
 
     def authored_mail_domains(self) -> dict[str, int]:
-        """Email domain -> messages authored from it (which domain a mail archive belongs to)."""
+        """Email domain -> mails sent from it (which domain a mail archive belongs to).
+
+        Only mail counts: a Slack member's profile address says nothing about whose mail this is.
+        """
         rows = self.db.execute(
             "SELECT substr(i.key, instr(i.key, '@') + 1) AS domain, count(*) FROM messages m "
             "JOIN identities i ON i.person_id = m.author_id "
             "WHERE i.key LIKE '%@%' AND i.key NOT LIKE 'slack:%' "
+            f"AND m.kind IN ({_MAIL_KINDS}) "
             "GROUP BY domain"
         )
         return {str(d): int(n) for d, n in rows}
