@@ -91,6 +91,12 @@ _NICKNAME_PAIRS = frozenset(
 )
 
 
+def nicknames(first: str) -> frozenset[str]:
+    """The usual short forms of a first name and the full forms of a short one ("steven" -> {"steve"})."""
+    first = first.casefold()
+    return frozenset(b for a, b in _NICKNAME_PAIRS if a == first)
+
+
 def display_name(raw: str) -> str:
     """A clean display name from any header form of a person, ``""`` when it holds none.
 

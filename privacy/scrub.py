@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 
 from backchannel.records import PiiSpan, ScrubbedText
+from ingest.names import nicknames
 
 KEEP = "keep"
 REDACT = "redact"
@@ -27,11 +28,15 @@ ACTIONS = (KEEP, REDACT, PSEUDONYMIZE)
 Surrogate = Callable[[str, str], str]
 _PUNCT = re.compile(r"[^\w\s'-]")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_NOTES_TAIL = re.compile(r"[/@].*$", re.DOTALL)
 
 
 def name_key(name: str) -> str:
-    """Compare names case- and punctuation-insensitively ("Allen, Phillip K." too)."""
-    name = unicodedata.normalize("NFKC", name).strip()
+    """Compare names case- and punctuation-insensitively ("Allen, Phillip K." too).
+
+    A Lotus Notes address ("Steven J Kean/NA/Enron@Enron") compares as its name.
+    """
+    name = _NOTES_TAIL.sub("", unicodedata.normalize("NFKC", name)).strip()
     if name.count(",") == 1:  # "Last, First" as mail headers write it
         last, first = name.split(",")
         name = f"{first} {last}"
@@ -56,7 +61,8 @@ def name_variants(names: Iterable[str]) -> set[str]:
 def lone_name_words(members: Iterable[str], outsiders: Iterable[str] = ()) -> set[str]:
     """Members' first and last names alone ("Phillip", "Mr. Allen"), to keep like their full names.
 
-    A word an outsider's name shares is left out: "Maria" alone could be either
+    First names come with their usual nicknames ("Steve" for Steven Kean). A
+    word an outsider's name shares is left out: "Maria" alone could be either
     of two Marias, so it is scrubbed (fail closed). Words under 3 letters are too.
     """
     outsider_words = {w for key in name_variants(outsiders) for w in key.split()}
@@ -64,7 +70,8 @@ def lone_name_words(members: Iterable[str], outsiders: Iterable[str] = ()) -> se
     for name in members:
         parts = name_key(name).split()
         if len(parts) >= 2:
-            words.update(w for w in (parts[0], parts[-1]) if len(w) >= 3 and w not in outsider_words)
+            candidates = {parts[0], parts[-1], *nicknames(parts[0])}
+            words.update(w for w in candidates if len(w) >= 3 and w not in outsider_words)
     return words
 
 

@@ -115,3 +115,4 @@ def test_members_lone_first_and_last_names_are_kept_unless_ambiguous() -> None:
 
     words = lone_name_words(["Phillip K. Allen", "Maria Lopez", "Al Li"], outsiders=["Maria Gonzalez"])
     assert words == {"phillip", "allen", "lopez"}
+    assert lone_name_words(["Steven J Kean"]) == {"steven", "steve", "kean"}

@@ -109,3 +109,9 @@ def test_scrub_name_variants():
         "kenneth lay",
         "jeff skilling",
     }
+
+
+def test_a_notes_address_compares_as_its_name():
+    from privacy.scrub import name_key
+
+    assert name_key("Steven J Kean/NA/Enron@Enron") == name_key("Steven J Kean") == "steven j kean"
