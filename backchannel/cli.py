@@ -539,5 +539,139 @@ def kb_build(ctx: Context) -> None:
     click.echo(f"knowledge base ready ({time.perf_counter() - t0:.1f} s) from {ctx.settings.kb_path}")
 
 
+@cli.group()
+def topics() -> None:
+    """Curate topics: merge, hide, alias, correct links. Audited; kept across rebuilds."""
+
+
+def _curate(ctx: Context, action: Callable[[Store], str]) -> None:
+    """Run one curation decision and refresh the pages, all or nothing; print what it did."""
+    with ctx.store() as store, store.transaction():
+        done = action(store)
+        store.refresh_pages(ctx.settings.min_topic_mentions)
+    click.echo(done)
+
+
+def _topic(store: Store, settings: Settings, ref: str) -> str:
+    """A topic id from an id or title: a stored topic, else a knowledge-base entity."""
+    found = store.resolve_topic(ref)
+    if found is None:
+        from backchannel.store import entity_key
+        from nlp.kb import KnowledgeBase
+
+        kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
+        try:
+            found = store.resolve_topic(ref, lambda r: kb.entity(entity_key(r)))
+        finally:
+            kb.close()
+    if found is None:
+        raise click.BadParameter(f"no topic or Wikipedia entity {ref!r}", param_hint="TOPIC")
+    return found
+
+
+_actor_option = click.option("--actor", default=None, help="Who decides (default: your login name).")
+
+
+def _who(actor: str | None) -> str:
+    import getpass
+
+    return actor or getpass.getuser()
+
+
+@topics.command("list")
+@click.option(
+    "--kind", type=click.Choice(["local", "wikipedia"]), help="Only local (emerging) or Wikipedia topics."
+)
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines.")
+@pass_ctx
+def topics_list(ctx: Context, kind: str | None, limit: int, as_json: bool) -> None:
+    """Topics by mentions, with their state (page, hidden, merged)."""
+    with ctx.store() as store:
+        rows = [dict(r) for r in store.curation_topics(kind=kind or "", limit=limit)]
+    for r in rows:
+        if as_json:
+            click.echo(json.dumps(r))
+        else:
+            state = "hidden" if r["hidden"] else f"-> {r['merged_into']}" if r["merged_into"] else ""
+            click.echo(f"{r['n']:>7}  {r['kind']:<9}  {r['id']}  {r['title']}  {state}".rstrip())
+
+
+@topics.command("merge")
+@click.argument("source")
+@click.argument("target")
+@_actor_option
+@pass_ctx
+@friendly_errors
+def topics_merge(ctx: Context, source: str, target: str, actor: str | None) -> None:
+    """Merge topic SOURCE into TARGET: its mentions count for TARGET, its page redirects there."""
+
+    def merge(store: Store) -> str:
+        into = store.merge_topics(
+            _topic(store, ctx.settings, source), _topic(store, ctx.settings, target), _who(actor)
+        )
+        return f"merged {source} into {into}"
+
+    _curate(ctx, merge)
+
+
+@topics.command("alias")
+@click.argument("surface")
+@click.argument("topic")
+@_actor_option
+@pass_ctx
+@friendly_errors
+def topics_alias(ctx: Context, surface: str, topic: str, actor: str | None) -> None:
+    """SURFACE (words people write) names TOPIC, in past messages and later builds."""
+    from nlp.emerging import apply_aliases
+
+    def alias(store: Store) -> str:
+        store.link_surface(surface, _topic(store, ctx.settings, topic), alias=True, actor=_who(actor))
+        return f"{surface!r} names {topic}; {apply_aliases(store)} new mentions found"
+
+    _curate(ctx, alias)
+
+
+@topics.command("link")
+@click.argument("mention_id", type=int)
+@click.argument("topic", required=False)
+@click.option("--all", "every", is_flag=True, help="Every mention written like this one.")
+@_actor_option
+@pass_ctx
+@friendly_errors
+def topics_link(ctx: Context, mention_id: int, topic: str | None, every: bool, actor: str | None) -> None:
+    """Link mention MENTION_ID to TOPIC (left out: it names no topic)."""
+
+    def link(store: Store) -> str:
+        entity = _topic(store, ctx.settings, topic) if topic else None
+        if every:
+            mention = store.mention(mention_id)
+            if mention is None:
+                raise click.BadParameter(f"no mention {mention_id}", param_hint="MENTION_ID")
+            store.link_surface(mention["text"], entity, alias=False, actor=_who(actor))
+        else:
+            store.link_mention(mention_id, entity, _who(actor))
+        return f"mention {mention_id}{' and its like' if every else ''} -> {entity or 'no topic'}"
+
+    _curate(ctx, link)
+
+
+@topics.command("hide")
+@click.argument("topic")
+@click.option("--undo", is_flag=True, help="Show the topic again.")
+@_actor_option
+@pass_ctx
+@friendly_errors
+def topics_hide(ctx: Context, topic: str, undo: bool, actor: str | None) -> None:
+    """Hide TOPIC: no page, not among related topics, people's topics or digests."""
+
+    def hide(store: Store) -> str:
+        entity = _topic(store, ctx.settings, topic)
+        store.hide_topic(entity, _who(actor), hidden=not undo)
+        return f"{entity} {'shown again' if undo else 'hidden'}"
+
+    _curate(ctx, hide)
+
+
 def main() -> None:
     cli(prog_name="backchannel")

@@ -113,6 +113,20 @@ class Settings:
         "environment only. `backchannel source new-key` makes one.",
     )
     min_topic_mentions: int = _setting(2, "Mentions an entity needs before it gets a topic page.")
+    emerging_topics: bool = _setting(
+        True,
+        "Turn phrases many people use that match no Wikipedia entity into local topics at each build.",
+    )
+    emerging_min_authors: int = _setting(
+        3, "Distinct authors a phrase needs before it becomes a local (emerging) topic."
+    )
+    emerging_min_threads: int = _setting(
+        3, "Distinct threads a phrase needs before it becomes a local (emerging) topic."
+    )
+    review_max_score: float = _setting(
+        0.5,
+        "Links scored from link_threshold up to this are offered for review on /admin/topics/review.",
+    )
     workers: int = _setting(2, "Processes used by the NLP stage.")
     host: str = _setting("127.0.0.1", "Address the web app listens on.")
     port: int = _setting(8000, "Port the web app listens on.")

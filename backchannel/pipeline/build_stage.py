@@ -119,11 +119,25 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
             # Parsing is what the loop spent waiting on spaCy, not on our own stages.
             ours = sum(stats.seconds.values()) - sum(busy.values())
             stats.seconds["parse"] = time.perf_counter() - t_loop - ours
+        t0 = time.perf_counter()
+        _local_topics(store, settings, engines.linker.is_alias)
+        stats.timed("local_topics", t0)
     t0 = time.perf_counter()
     stats.pages = store.refresh_pages(settings.min_topic_mentions)
     stats.timed("pages", t0)
     log.info("build done: built=%d failed=%d pages=%d", stats.built, stats.failed, stats.pages)
     return stats
+
+
+def _local_topics(store: Store, settings: Settings, is_alias: Any) -> None:
+    """Admins' aliases and emerging topics over the whole store, once every message is saved.
+
+    Only the organisation's members' use of a phrase counts towards a topic.
+    """
+    from nlp.emerging import update_local_topics
+
+    members = store.people_at(org_domains(store, settings.org_domains))
+    update_local_topics(store, settings, is_alias, members)
 
 
 def _read_all(

@@ -27,6 +27,7 @@ from backchannel.records import (
     Visibility,
     content_id,
 )
+from backchannel.store.curation import CurationQueries
 from backchannel.store.migrations import migrate
 from backchannel.store.pseudonyms import PseudonymQueries
 from backchannel.store.reads import ReadQueries
@@ -64,7 +65,7 @@ def entity_key(title: str) -> str:
     return title.strip().replace(" ", "_").lower()
 
 
-class Store(SourceQueries, PseudonymQueries, ReadQueries):
+class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries):
     """One open database. Not shared between threads: open one per thread."""
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
@@ -495,9 +496,13 @@ class Store(SourceQueries, PseudonymQueries, ReadQueries):
 
     def refresh_pages(self, min_mentions: int) -> int:
         """Rebuild the page list: a topic page per entity with enough mentions,
-        a person page per person who wrote something. Returns the page count."""
+        a person page per person who wrote something. Returns the page count.
+
+        An admin's curation is applied first (see ``store/curation.py``), and a
+        hidden topic gets no page."""
         now = _now()
         with self.transaction():
+            self.apply_curation()
             self.db.execute("DELETE FROM pages")
             self.db.execute(
                 "INSERT INTO pages (kind, key, title, mentions, updated_at) "
@@ -506,6 +511,7 @@ class Store(SourceQueries, PseudonymQueries, ReadQueries):
                 "GROUP BY e.id HAVING count(*) >= ?",
                 (now, min_mentions),
             )
+            self.drop_hidden_pages()
             self.db.execute(
                 "INSERT INTO pages (kind, key, title, mentions, updated_at) "
                 "SELECT 'person', CAST(p.id AS TEXT), p.name, count(*), ? FROM messages m "

@@ -200,8 +200,50 @@ M004_PSEUDONYMS_VAULT = """
         ALTER TABLE entities ADD COLUMN grey INTEGER NOT NULL DEFAULT 0;
 """
 
+# Curation: an admin's corrections, kept apart from the mention rows a build
+# rewrites so they are applied again after every build. A surface rule links
+# every mention with that normalised text (an alias also finds new ones in
+# the text); a mention link pins one span; a merge sends a topic's mentions
+# to another; a hidden topic gets no page. entity_id NULL means "not a topic".
+M005_CURATION = """
+        CREATE TABLE link_rules (
+            surface TEXT PRIMARY KEY,
+            entity_id TEXT,
+            alias INTEGER NOT NULL DEFAULT 0,
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE mention_links (
+            message_id TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            entity_id TEXT,
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (message_id, start, end)
+        ) WITHOUT ROWID;
+        CREATE TABLE topic_merges (
+            source_id TEXT PRIMARY KEY,
+            target_id TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE hidden_topics (
+            entity_id TEXT PRIMARY KEY,
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX mentions_label ON mentions(label);
+"""
+
 #: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
-MIGRATIONS: list[str] = [M001_INITIAL, M002_THREAD_KEYS, M003_NAMED_SOURCES, M004_PSEUDONYMS_VAULT]
+MIGRATIONS: list[str] = [
+    M001_INITIAL,
+    M002_THREAD_KEYS,
+    M003_NAMED_SOURCES,
+    M004_PSEUDONYMS_VAULT,
+    M005_CURATION,
+]
 
 
 def migrate(db: sqlite3.Connection) -> int:
