@@ -44,6 +44,37 @@ EXTRA_ALIASES = Path(__file__).with_name("extra_aliases.tsv")
 W_PRIOR, W_CONTEXT, W_TYPE, W_COHERENCE = 0.35, 0.4, 0.15, 0.1
 CONTEXT_WINDOW = 60  # tokens either side of a mention
 MAX_CANDIDATES = 10
+#: Prior given to an entity whose initials spell an acronym mention (the others share the rest).
+ACRONYM_PRIOR = 0.7
+_ACRONYM = re.compile(r"[A-Z][A-Za-z]{1,5}")
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "&"})
+
+
+def _singular(key: str) -> str:
+    """The singular of a normalised plural surface ("angels" -> "angel"), else ``key``."""
+    if len(key) > 4 and key.endswith("s") and not key.endswith(("ss", "us", "is")) and " " not in key:
+        return key[:-1]
+    return key
+
+
+def is_acronym(text: str) -> bool:
+    """Whether a mention looks like an acronym: "FERC", "KL", "RoR" (2-6 letters, mostly capitals)."""
+    return bool(_ACRONYM.fullmatch(text)) and sum(ch.isupper() for ch in text) >= max(2, len(text) - 1)
+
+
+def initials(title: str) -> set[str]:
+    """Acronyms a title may be written as: all words' initials, and without minor words.
+
+    "Ruby on Rails" -> {"ROR", "RR"}, "Kenneth Lay" -> {"KL"}; a qualifier
+    ("Python (genus)") and anything after a comma are left out.
+    """
+    words = re.split(r"[\s\-]+", re.sub(r"\s*\(.*\)$", "", title.split(",")[0]).strip())
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return set()
+    every = "".join(w[0] for w in words).upper()
+    major = "".join(w[0] for w in words if w.casefold() not in _MINOR_WORDS).upper()
+    return {every, major}
 
 
 def _stem(word: str) -> str:
@@ -182,7 +213,9 @@ class Linker:
 
     def _merged_candidates(self, key: str) -> tuple[Candidate, ...]:
         found = self.kb.candidates(key, limit=MAX_CANDIDATES)
-        extra = self._extra.get(key, [])
+        # A plural inherits its singular's supplement rows ("angels" as "angel"); the KB's
+        # own singular entities are not added: on dev that linked "pandas" to Giant panda.
+        extra = self._extra.get(key) or self._extra.get(_singular(key), [])
         if extra:
             share = max(0.0, 1.0 - sum(p for _, p in extra))
             merged = {c.entity_id: replace(c, prior=c.prior * share) for c in found}
@@ -244,26 +277,38 @@ class Linker:
         doc: Doc,
         spans: list[tuple[int, int]] | None = None,
         context_entities: Collection[str] = (),
+        context_words: Collection[str] = (),
     ) -> list[Mention]:
         """Mentions in ``doc`` with their entity (a Wikipedia title) or None.
 
         With ``spans`` (character offsets) only those are disambiguated;
         otherwise :func:`nlp.mentions.find_mentions` chooses them.
         ``context_entities`` are titles or ids of entities already linked in
-        the same thread: candidates among them, or in their topic, gain.
+        the same thread: candidates among them, or in their topic, gain, and
+        an acronym that spells one of them ("KL" for Kenneth Lay) may be it.
+        ``context_words`` are words around the message rather than in it (the
+        channel's name and purpose, the mail's subject): they count as context
+        of every mention ("angel" in #startups is the investor).
         """
+        text_all = doc.text  # Doc.text is rebuilt from the tokens on every access
         if spans is None:
-            found = find_mentions(doc, self.is_alias, self.is_term)
+            found = find_mentions(doc, self.is_alias, self.is_term, text_all)
         else:
             labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
             found = [(s, e, labels.get((s, e), "")) for s, e in spans]
 
-        text_all = doc.text  # Doc.text is rebuilt from the tokens on every access
+        around = {_stem(w) for w in _words(" ".join(context_words))}
+        expansions = self._acronym_expansions(
+            [text_all[s:e] for s, e, _ in found if " " in text_all[s:e].strip()], context_entities
+        )
         items = []
         for start, end, label in found:
             text = text_all[start:end] if 0 <= start < end <= len(text_all) else ""
-            cands = self._usable(self.candidates(text), label, text) if text.strip() else []
-            ctx = self._context(doc, start, end) if cands else set()
+            cands = self.candidates(text) if text.strip() else []
+            if expansions and is_acronym(text.strip()):
+                cands = _with_expansion(cands, expansions.get(text.strip().upper(), []))
+            cands = self._usable(cands, label, text)
+            ctx = (self._context(doc, start, end) | around) if cands else set()
             # First pass without coherence: each mention's best guess informs the others.
             base = self._score(label, cands, ctx, _words(text))
             best = max(zip(base, cands, strict=True), key=lambda x: x[0])[1] if cands else None
@@ -300,6 +345,22 @@ class Linker:
             entity = self.title(cand) if score >= self.threshold else None
             mentions.append(Mention(item.start, item.end, item.text, entity, score, item.label))
         return mentions
+
+    def _acronym_expansions(
+        self, phrases: Iterable[str], context_entities: Collection[str]
+    ) -> dict[str, list[Candidate]]:
+        """Acronym -> entities it may abbreviate: the thread's entities and the doc's longer mentions."""
+        out: dict[str, list[Candidate]] = {}
+        pool = [c for p in phrases for c in self._cands(norm(p))[:1]]
+        for name in context_entities:
+            ent = self.kb.entity(name.casefold().replace(" ", "_"))
+            if ent is not None:
+                pool.append(Candidate(ent.id, ent.title, 1.0, "context", ent.description, ent.type))
+        for cand in pool:
+            for acro in initials(self.title(cand)):
+                if all(c.entity_id != cand.entity_id for c in out.get(acro, [])):
+                    out.setdefault(acro, []).append(cand)
+        return out
 
     def _usable(self, cands: list[Candidate], label: str, text: str) -> list[Candidate]:
         """Drop candidates that cannot be right whatever the context.
@@ -356,6 +417,16 @@ class Linker:
             agreement = type_agreement(label, cand.type)
             scores.append(W_PRIOR * cand.prior + W_CONTEXT * context + W_TYPE * agreement)
         return scores
+
+
+def _with_expansion(cands: list[Candidate], expanded: list[Candidate]) -> list[Candidate]:
+    """Candidates of an acronym plus the entities it abbreviates in context (which get ACRONYM_PRIOR)."""
+    if not expanded:
+        return cands
+    share = ACRONYM_PRIOR / len(expanded)
+    ids = {c.entity_id for c in expanded}
+    rest = [replace(c, prior=c.prior * (1 - ACRONYM_PRIOR)) for c in cands if c.entity_id not in ids]
+    return sorted([replace(c, prior=share) for c in expanded] + rest, key=lambda c: (-c.prior, c.entity_id))
 
 
 # -- the `backchannel link` contract -------------------------------------------

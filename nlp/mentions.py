@@ -10,7 +10,8 @@ Two sources, merged without overlaps (the longer span wins, then the NER one):
 A lone word outside NER ("python", "rails", "ROR") is only a mention when
 ``is_term`` says so: most words are Wikipedia titles too ("data", "memo",
 "Active"), and linking every one of them would drown the real topics.
-Leading determiners and possessives and a trailing "'s" are stripped. Slack
+Leading determiners and possessives and a trailing "'s" are stripped; spaCy's
+PERSON on a lone acronym ("ROR") becomes ``ALIAS``. Slack
 markup (``#channel``, ``@name``, ``<...>``), URLs, email addresses and our own
 placeholders (``<PERSON>``) never yield mentions.
 """
@@ -38,10 +39,22 @@ BLOCKED = re.compile(
 _LEAD_POS = frozenset({"DET", "PRON", "PART", "ADP", "CCONJ", "PUNCT", "SYM"})
 _INNER_POS = frozenset({"ADP", "CCONJ", "DET", "PART", "PROPN", "NOUN", "ADJ", "NUM"})
 _HEAD_POS = frozenset({"NOUN", "PROPN"})
+_FIRST_POS = _HEAD_POS | {"ADJ"}
+
+
+def _acronym_text(text: str) -> bool:
+    return len(text) >= 2 and text.isupper() and text.isalpha()
 
 
 def _is_acronym(token: Token) -> bool:
-    return len(token.text) >= 2 and token.text.isupper() and token.text.isalpha()
+    return _acronym_text(token.text)
+
+
+def _label(span: Span, label: str) -> str:
+    """spaCy's label, except PERSON on a lone acronym ("ROR", "EOL"): that is no one's name."""
+    if label == "PERSON" and len(span) == 1 and _is_acronym(span[0]):
+        return "ALIAS"
+    return label
 
 
 def _trim(span: Span) -> tuple[int, int] | None:
@@ -59,14 +72,17 @@ def find_mentions(
     doc: Doc,
     is_alias: Callable[[str], bool] | None = None,
     is_term: Callable[[str], bool] | None = None,
+    text: str | None = None,
 ) -> list[tuple[int, int, str]]:
     """``(char_start, char_end, label)`` of possible mentions, sorted, never overlapping.
 
     ``label`` is the spaCy entity label, or ``"ALIAS"`` for a dictionary match.
     ``is_alias(norm_text)`` says whether a KB alias has that key; ``is_term``
     (default: never) whether a lone lower-case common noun is worth linking.
+    ``text`` is ``doc.text`` when the caller already has it (spaCy rebuilds it on every access).
     """
-    blocked = [(m.start(), m.end()) for m in BLOCKED.finditer(doc.text)]
+    text = doc.text if text is None else text
+    blocked = [(m.start(), m.end()) for m in BLOCKED.finditer(text)]
     # Dates, amounts and numbers are not topics, even when a KB alias spells them ("May", "Friday").
     blocked += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in IGNORED_LABELS]
 
@@ -84,10 +100,10 @@ def find_mentions(
         if not any(t.is_alpha for t in span) or (len(span.text) < 2):
             continue
         if clean(span.start_char, span.end_char):
-            found.append((span.start_char, span.end_char, ent.label_, 1))
+            found.append((span.start_char, span.end_char, _label(span, ent.label_), 1))
 
     if is_alias is not None:
-        for start, end in _dictionary_spans(doc, is_alias, is_term):
+        for start, end in _dictionary_spans(doc, text, is_alias, is_term):
             s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
             if clean(s, e):
                 found.append((s, e, "ALIAS", 0))
@@ -102,30 +118,37 @@ def find_mentions(
 
 
 def _dictionary_spans(
-    doc: Doc, is_alias: Callable[[str], bool], is_term: Callable[[str], bool] | None
+    doc: Doc, text: str, is_alias: Callable[[str], bool], is_term: Callable[[str], bool] | None
 ) -> list[tuple[int, int]]:
-    """Token spans (longest first at each start) whose text is a KB alias."""
+    """Token spans (longest first at each start) whose text is a KB alias.
+
+    Token attributes are read once into lists: touching spaCy ``Token`` objects
+    in the inner loop was most of the linking time.
+    """
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, POS, SENT_START
+
+    rows = doc.to_array([POS, IDX, LENGTH, IS_SPACE, SENT_START]).tolist() if len(doc) else []
+    names = doc.vocab.strings
+    pos = [names[r[0]] for r in rows]
+    idx = [r[1] for r in rows]
+    words = [text[r[1] : r[1] + r[2]] for r in rows]
+    ok_inner = [p in _INNER_POS and not r[3] for p, r in zip(pos, rows, strict=True)]
+    sent_start = [r[4] == 1 for r in rows]
     out: list[tuple[int, int]] = []
     n = len(doc)
     covered_until = 0
     for i in range(n):
-        first = doc[i]
-        if i < covered_until or first.pos_ not in (_HEAD_POS | {"ADJ"}) or not first.text[:1].isalnum():
+        if i < covered_until or pos[i] not in _FIRST_POS or not words[i][:1].isalnum() or not ok_inner[i]:
             continue
         best = None
-        limit = min(n, i + MAX_NGRAM)
-        for j in range(limit, i, -1):  # longest first
-            last = doc[j - 1]
-            if last.pos_ not in _HEAD_POS and not _is_acronym(last):
+        for j in range(min(n, i + MAX_NGRAM), i, -1):  # longest first
+            if pos[j - 1] not in _HEAD_POS and not _acronym_text(words[j - 1]):
                 continue
-            inner = doc[i:j]
-            if any(t.pos_ not in _INNER_POS or t.is_space for t in inner) or any(
-                t.is_sent_start for t in doc[i + 1 : j]
-            ):
+            if not all(ok_inner[i:j]) or any(sent_start[i + 1 : j]):
                 continue
-            if j - i == 1 and not _single_ok(first, is_term):
+            if j - i == 1 and not _single_ok(doc[i], is_term):
                 continue
-            if is_alias(norm(inner.text)):
+            if is_alias(norm(text[idx[i] : idx[j - 1] + len(words[j - 1])])):
                 best = (i, j)
                 break
         if best:

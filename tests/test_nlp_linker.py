@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nlp.kb import KnowledgeBase
-from nlp.linker import Linker, link_jsonl, type_agreement
+from nlp.linker import Linker, initials, is_acronym, link_jsonl, type_agreement
 from nlp.parse import load_nlp
 
 SLICE = Path(__file__).resolve().parent.parent / "fixtures" / "wikipedia"
@@ -146,3 +146,44 @@ def test_linker_link_jsonl_contract(linker):
         "score": given["score"],
     }
     assert all("error" in o for o in out[2:])
+
+
+@pytest.mark.parametrize(
+    ("title", "acronyms"),
+    [
+        ("Ruby on Rails", {"ROR", "RR"}),
+        ("Kenneth Lay", {"KL"}),
+        ("Federal Energy Regulatory Commission", {"FERC"}),
+        ("Python (genus)", set()),
+        ("Portland, Oregon", set()),
+    ],
+)
+def test_linker_initials(title, acronyms):
+    assert initials(title) == acronyms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("FERC", True), ("KL", True), ("RoR", True), ("Rails", False)]
+)
+def test_linker_is_acronym(text, expected):
+    assert is_acronym(text) is expected
+
+
+def test_linker_acronym_spelled_by_a_thread_entity(linker):
+    doc = load_nlp()("KL wants the deck by Friday.")
+    alone = linker.link(doc, spans=[(0, 2)])[0]
+    in_thread = linker.link(doc, spans=[(0, 2)], context_entities=["Kenneth Lay"])[0]
+    assert alone.entity != "Kenneth Lay"
+    assert in_thread.entity == "Kenneth Lay"
+
+
+def test_linker_context_words_pick_the_investor(linker):
+    doc = load_nlp()("Talk to the angel before Friday.")
+    span = [(12, 17)]
+    assert linker.link(doc, spans=span)[0].entity != "Angel investor"
+    words = ["startups", "funding", "seed"]
+    assert linker.link(doc, spans=span, context_words=words)[0].entity == "Angel investor"
+
+
+def test_linker_plural_uses_the_supplement_of_its_singular(linker):
+    assert "angel_investor" in {c.entity_id for c in linker.candidates("angels")}

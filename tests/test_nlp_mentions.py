@@ -90,3 +90,10 @@ def test_mentions_labels(linker):
     labels = {text[s:e]: label for s, e, label in found}
     assert labels["Kenneth Lay"] == "PERSON"
     assert labels["python"] == "ALIAS"
+
+
+def test_mentions_lone_acronym_is_not_a_person(linker):
+    text = "We moved the app from ROR to Django."
+    doc = load_nlp()(text)
+    labels = {text[s:e]: label for s, e, label in find_mentions(doc, linker.is_alias, linker.is_term)}
+    assert labels.get("ROR", "ALIAS") != "PERSON"
