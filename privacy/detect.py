@@ -8,8 +8,11 @@ both paths give the same spans.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backchannel.records import PiiSpan
@@ -31,6 +34,39 @@ PIPE_BATCH = 64
 #: Texts longer than spaCy's limit are scanned in further windows that overlap
 #: by this much, so that nothing straddling a window's edge escapes.
 WINDOW_OVERLAP = 200
+
+#: Types that describe rather than identify (the default policy keeps them). They
+#: never win an overlap against an identifying type: a phone number that spaCy
+#: also calls a DATE must be scrubbed as a phone number, not kept as a date.
+DESCRIPTIVE_TYPES = frozenset({"DATE_TIME", "LOCATION", "NRP", "URL", "ORGANIZATION"})
+
+FIRST_NAMES_FILE = Path(__file__).with_name("first_names.txt")
+#: First names that are also ordinary words: taken only with a capitalised surname after them.
+AMBIGUOUS_FIRST_NAMES = frozenset(
+    "will may mark bill grant rich sue pat art hope joy faith dawn rob drew jack chase frank gene guy ray "
+    "rose iris ruby amber crystal penny sandy misty robin jay wade dale glen glenn max june april don jan "
+    "dean pete lance kay lee jean christian victor earl grace holly sally miles mason kent ross norman "
+    "carter hunter austin dallas jordan morgan shelby sidney lloyd pearl stella".split()
+)
+#: Capitalised words that follow a first name without being a surname ("Thanks Karen", "Karen Street").
+NOT_SURNAMES = frozenset(
+    "and or the thanks thank please regards cheers hi hello dear on at in for from to cc re fw fwd subject "
+    "street st road rd avenue ave drive dr blvd suite floor north south east west america energy gas power "
+    "trading desk team group company corp inc llc ltd monday tuesday wednesday thursday friday saturday "
+    "sunday january february march april may june july august september october november december".split()
+)
+#: Labels spaCy's small model sometimes calls a PERSON (signature lines, mail headers).
+NOT_NAMES = frozenset(
+    "tel fax phone cell mobile pager office direct email e-mail home work re fw fwd cc".split()
+)
+NAME_PAIR_SCORE = 0.75  # "Karen Farrow", "Farrow, Karen": a first name and a surname
+LONE_NAME_SCORE = 0.6  # "ask Karen"
+LOWER_NAME_SCORE = 0.5  # "talked to karen" (chat)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SURNAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]\.?[ \t]+)?((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_SURNAME_BEFORE = re.compile(r"\b((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \t]+$")
+_INITIAL_AFTER = re.compile(r"[ \t]+[A-Z]\.(?![\w])")
 
 
 class PiiDetector:
@@ -62,7 +98,7 @@ class PiiDetector:
             start = cut + 1 if cut > 0 else end - WINDOW_OVERLAP
             end = min(len(text), start + parse.MAX_CHARS)
             spans += self._analyze(load_nlp()(text[start:end]), start)
-        return resolve_overlaps(spans)
+        return resolve_overlaps(tidy_persons(text, spans) + name_spans(text))
 
     def _analyze(self, doc: Doc, offset: int) -> list[PiiSpan]:
         results = self.analyzer.analyze(
@@ -86,11 +122,23 @@ class PiiDetector:
 def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     """One span per stretch of text.
 
-    A span inside a longer one goes (the ``6197`` that spaCy calls a date
+    Identifying types are resolved first and descriptive ones (DATE_TIME,
+    LOCATION, ...) only fill the gaps, so a kept type never hides a scrubbed
+    one. Within each group a span inside a longer one goes (the ``6197``
     inside a phone number, the digits inside a Slack token); of two spans
     that only partly overlap or cover the same text, the higher score wins,
     then the longer one.
     """
+    strong = _resolve([s for s in found if s.type not in DESCRIPTIVE_TYPES])
+    weak = [
+        w
+        for w in _resolve([s for s in found if s.type in DESCRIPTIVE_TYPES])
+        if not any(w.start < k.end and k.start < w.end for k in strong)
+    ]
+    return sorted(strong + weak, key=lambda s: s.start)
+
+
+def _resolve(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     spans = sorted(set(found), key=lambda s: (-(s.end - s.start), -s.score, s.start, s.type))
     kept: list[PiiSpan] = []
     for span in spans:  # longest first: anything contained in a kept span is dropped
@@ -104,3 +152,69 @@ def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
             continue
         final.append(span)
     return sorted(final, key=lambda s: s.start)
+
+
+def tidy_persons(text: str, spans: Sequence[PiiSpan]) -> list[PiiSpan]:
+    """PERSON spans cut at line breaks, without the pieces that hold digits or are labels ("Tel").
+
+    spaCy's small model runs a name into the next signature line
+    ("Karen Farrow\\n713-853-6197") or calls "Tel 713-853-6197" a person; such a
+    span would also hide the phone number from the overlap resolution.
+    """
+    out: list[PiiSpan] = []
+    for span in spans:
+        if span.type != "PERSON":
+            out.append(span)
+            continue
+        pos = span.start
+        for piece in text[span.start : span.end].split("\n"):
+            stripped = piece.strip()
+            if stripped and not any(c.isdigit() for c in piece) and stripped.casefold() not in NOT_NAMES:
+                start = pos + piece.index(stripped)
+                out.append(PiiSpan(start, start + len(stripped), span.type, span.score))
+            pos += len(piece) + 1
+    return out
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """The first-name lexicon (privacy/first_names.txt), lower case."""
+    lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+def name_spans(text: str) -> list[PiiSpan]:
+    """PERSON spans found with the first-name lexicon, for what spaCy's small model misses.
+
+    "Karen Farrow" / "Karen K. Farrow" and "Farrow, Karen" score NAME_PAIR_SCORE;
+    a lone capitalised first name LONE_NAME_SCORE; a lower-case one (chat)
+    LOWER_NAME_SCORE. Names that are also ordinary words count only with a surname.
+    """
+    names = first_names()
+    found: list[PiiSpan] = []
+    for m in _WORD.finditer(text):
+        word = _POSSESSIVE.sub("", m.group())
+        key = word.casefold()
+        if key not in names:
+            continue
+        start, end = m.start(), m.start() + len(word)
+        if not word[0].isupper():
+            if key not in AMBIGUOUS_FIRST_NAMES and len(key) >= 3 and word.islower():
+                found.append(PiiSpan(start, end, "PERSON", LOWER_NAME_SCORE))
+            continue
+        found.append(_capitalised_name(text, start, end, key))
+    return [s for s in found if s.score > 0]
+
+
+def _capitalised_name(text: str, start: int, end: int, key: str) -> PiiSpan:
+    """The span of a capitalised first name: with its surname if one is beside it (score 0: none)."""
+    after = _SURNAME_AFTER.match(text, end)
+    if after and after.group(1).casefold() not in NOT_SURNAMES:
+        return PiiSpan(start, after.end(1), "PERSON", NAME_PAIR_SCORE)
+    before = _SURNAME_BEFORE.search(text, max(0, start - 40), start)
+    if before and before.group(1).casefold() not in NOT_SURNAMES:
+        initial = _INITIAL_AFTER.match(text, end)
+        return PiiSpan(before.start(1), initial.end() if initial else end, "PERSON", NAME_PAIR_SCORE)
+    if key in AMBIGUOUS_FIRST_NAMES or len(key) < 3:
+        return PiiSpan(start, end, "PERSON", 0.0)
+    return PiiSpan(start, end, "PERSON", LONE_NAME_SCORE)

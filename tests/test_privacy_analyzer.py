@@ -60,3 +60,34 @@ def test_recognizers_unknown_name_is_a_config_error():
 
     with pytest.raises(ConfigError, match="slack_token"):
         build_recognizers(["no_such_recognizer"])
+
+
+def test_analyzer_indexed_context_enhancer_matches_presidios():
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    from nlp.parse import load_nlp
+    from privacy.analyzer import IndexedContextEnhancer, build_analyzer
+
+    analyzer = build_analyzer()
+    assert isinstance(analyzer.context_aware_enhancer, IndexedContextEnhancer)
+    text = (
+        "Phillip,\nmy phone 713 853 6197, fax (713) 646-2391, SSN 536-22-8471, routing 111000025,\n"
+        "card number 4111111111111111 and license D1234567. Call 7138536197 x12 or mail kim@enron.com."
+    )
+    artifacts = analyzer.nlp_engine.artifacts(load_nlp()(text))
+
+    def run() -> list[tuple[int, int, str, float]]:
+        found = analyzer.analyze(text, language="en", nlp_artifacts=artifacts)
+        return sorted((r.start, r.end, r.entity_type, r.score) for r in found)
+
+    fast = run()
+    analyzer.context_aware_enhancer = LemmaContextAwareEnhancer()
+    assert fast == run()
+    assert any(score > 0.4 for *_, score in fast)  # context words did raise some scores
+
+
+def test_analyzer_phone_regions_are_cut_to_ours():
+    from privacy.analyzer import PHONE_REGIONS, get_analyzer
+
+    phone = [r for r in get_analyzer().registry.recognizers if r.name == "PhoneRecognizer"]
+    assert [r.supported_regions for r in phone] == [PHONE_REGIONS]

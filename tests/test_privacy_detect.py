@@ -6,7 +6,7 @@ import pytest
 
 from backchannel.records import PiiSpan
 from nlp.parse import load_nlp
-from privacy.detect import PiiDetector, resolve_overlaps
+from privacy.detect import PiiDetector, name_spans, resolve_overlaps, tidy_persons
 
 # (text, [(type, exact text of the span)]) -- every expected span must be found.
 CANARIES = [
@@ -114,3 +114,38 @@ def test_detect_scans_text_beyond_the_parse_limit(detector, monkeypatch):
     edge = "x" * 290 + " call 713-853-6197 now " + filler
     spans = [s for s in detector.detect(edge) if s.type == "PHONE_NUMBER"]
     assert [edge[s.start : s.end] for s in spans] == ["713-853-6197"]
+
+
+def test_detect_a_kept_type_never_hides_a_scrubbed_one():
+    # spaCy calls an unseparated phone number a DATE; the phone number must survive the overlap.
+    found = [
+        PiiSpan(0, 10, "DATE_TIME", 0.85),
+        PiiSpan(0, 10, "PHONE_NUMBER", 0.4),
+        PiiSpan(12, 20, "LOCATION", 0.85),
+    ]
+    assert [(s.type, s.start) for s in resolve_overlaps(found)] == [("PHONE_NUMBER", 0), ("LOCATION", 12)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Please ask Karen about the capacity.", "Karen"),
+        ("talked to heather about it, she's ok", "heather"),
+        ("From: Farrow, Karen\nSent: Monday", "Farrow, Karen"),
+        ("Thanks,\nDouglas P. Whitcombe\nGas Structuring", "Douglas P. Whitcombe"),
+    ],
+)
+def test_detect_name_pass_finds_names_the_small_model_misses(detector, text, name):
+    assert ("PERSON", name) in _found(text, [s for s in name_spans(text) if s.score >= 0.4])
+    assert any(s.type == "PERSON" and name in text[s.start : s.end] for s in detector.detect(text))
+
+
+@pytest.mark.parametrize("text", ["We will mark the bill in may.", "Grant access to the desk.", "don't"])
+def test_detect_name_pass_skips_names_that_are_ordinary_words(text):
+    assert name_spans(text) == []
+
+
+def test_detect_person_spans_lose_digits_and_labels():
+    text = "Karen Farrow\n713-853-6197\nTel"
+    spans = tidy_persons(text, [PiiSpan(0, len(text), "PERSON", 0.85), PiiSpan(13, 25, "PHONE_NUMBER", 0.6)])
+    assert _found(text, spans) == {("PERSON", "Karen Farrow"), ("PHONE_NUMBER", "713-853-6197")}
