@@ -10,6 +10,7 @@ where it stopped.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -110,7 +111,8 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
             for doc, (raw, body_end) in engines.nlp.pipe(
                 texts, as_tuples=True, batch_size=BATCH, n_process=n_process
             ):
-                built = _build_one(raw, body_end, doc, engines, settings, names, stats)
+                context = (store.thread_entity_titles(raw.id), _context_words(raw))
+                built = _build_one(raw, body_end, doc, engines, settings, names, stats, context)
                 t0 = time.perf_counter()
                 store.save_built(built)
                 stats.timed("store_index", t0)
@@ -186,6 +188,7 @@ def _build_one(
     settings: Settings,
     names: tuple[set[str], KnownNames],
     stats: BuildStats,
+    context: tuple[list[str], list[str]] = ([], []),
 ) -> BuiltMessage:
     keep_names, outsiders = names
 
@@ -210,7 +213,9 @@ def _build_one(
     cut = body.map_span(body_end, body_end) if body_end < len(text) else None
     split = cut[0] if cut is not None else len(body.text)
     authored = authored_text(body.text[:split]) + body.text[split:]
-    mentions = _mentions_in_authored(body, engines.linker.link(doc), authored)
+    thread_entities, words = context
+    linked = engines.linker.link(doc, context_entities=thread_entities, context_words=words)
+    mentions = _mentions_in_authored(body, linked, authored)
     mentions, grey = _apply_topic_lists(mentions, engines.topics)
     entities = _entities(engines.kb, mentions, grey)
     stats.timed("link", t0)
@@ -251,6 +256,11 @@ def _mentions_in_authored(body: ScrubbedText, mentions: list[Mention], authored:
             continue
         kept.append(Mention(start, end, body.text[start:end], m.entity, m.score, m.label))
     return kept
+
+
+def _context_words(raw: RawMessage) -> list[str]:
+    """What the conversation is about besides the text: a channel's name ("startups"), a mail's subject."""
+    return [w for w in re.split(r"[\W_]+", f"{raw.container} {raw.subject}".lower()) if len(w) > 2]
 
 
 def _apply_topic_lists(mentions: list[Mention], topics: TopicLists) -> tuple[list[Mention], set[str]]:

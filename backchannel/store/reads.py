@@ -322,6 +322,16 @@ class ReadQueries:
         }
         return {k: int(self.db.execute(q).fetchone()[0]) for k, q in queries.items()}
 
+    def thread_entity_titles(self, message_id: str) -> list[str]:
+        """Entities already linked in a message's thread (coherence for linking the next one)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT e.title FROM messages m JOIN messages o ON o.thread_id = m.thread_id "
+            "JOIN mentions mn ON mn.message_id = o.id JOIN entities e ON e.id = mn.entity_id "
+            "WHERE m.id = ? AND o.id != m.id AND e.kind = 'wikipedia'",
+            (message_id,),
+        )
+        return [str(r[0]) for r in rows]
+
     def failures(self, limit: int = 200) -> list[sqlite3.Row]:
         return self.db.execute(
             "SELECT s.name, s.kind, s.root, f.locator, f.stage, f.reason, f.attempts, f.last_seen "
