@@ -17,6 +17,15 @@ REGISTRY: dict[str, str] = {
     "slack_token": "privacy.recognizers.slack_token:SlackTokenRecognizer",
     "aws_key": "privacy.recognizers.aws_key:AwsKeyRecognizer",
     "us_phone": "privacy.recognizers.us_phone:UsPhoneRecognizer",
+    "intl_phone": "privacy.recognizers.intl_phone:IntlPhoneRecognizer",
+    "street_address": "privacy.recognizers.street_address:StreetAddressRecognizer",
+    "tracking_number": "privacy.recognizers.tracking_number:TrackingNumberRecognizer",
+    "account_id": "privacy.recognizers.account_id:AccountIdRecognizer",
+    "password": "privacy.recognizers.password:PasswordRecognizer",
+    "api_key": "privacy.recognizers.api_key:ApiKeyRecognizer",
+    "private_key": "privacy.recognizers.private_key:PrivateKeyRecognizer",
+    "generic_secret": "privacy.recognizers.generic_secret:GenericSecretRecognizer",
+    "date_of_birth": "privacy.recognizers.date_of_birth:DateOfBirthRecognizer",
 }
 
 DEFAULT_RECOGNIZERS: tuple[str, ...] = tuple(REGISTRY)

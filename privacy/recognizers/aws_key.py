@@ -1,22 +1,20 @@
-"""AWS access key ids (AKIA/ASIA + 16 upper-case letters or digits)."""
+"""AWS access key ids (AKIA/ASIA + 16 upper-case letters or digits) and secret keys after their label."""
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from privacy.recognizers.base import RegexRecognizer, Rule
 
 
-class AwsKeyRecognizer(PatternRecognizer):
-    """An access key id is distinctive enough to score high without context."""
+class AwsKeyRecognizer(RegexRecognizer):
+    """A key id is distinctive enough alone; a secret key (40 base64 characters) needs its name."""
 
-    PATTERNS = [
-        Pattern("AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b", 0.9),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="CREDENTIAL",
-            patterns=self.PATTERNS,
-            supported_language="en",
-            name="AwsKeyRecognizer",
-            global_regex_flags=0,  # case matters: AKIA..., not akia...
-        )
+    ENTITY = "CREDENTIAL"
+    RULES = (
+        Rule("AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b", 0.9, flags=0),
+        Rule(
+            "AWS secret access key",
+            r"\b(?:aws[_ ]?)?secret[_ ]?(?:access[_ ]?)?key(?:[_ ]?id)?[\"']?\s?[:=]\s?[\"']?"
+            r"(?P<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+            0.95,
+        ),
+    )
