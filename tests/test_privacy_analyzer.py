@@ -86,8 +86,16 @@ def test_analyzer_indexed_context_enhancer_matches_presidios():
     assert any(score > 0.4 for *_, score in fast)  # context words did raise some scores
 
 
-def test_analyzer_phone_regions_are_cut_to_ours():
-    from privacy.analyzer import PHONE_REGIONS, get_analyzer
+def test_analyzer_replaces_presidios_phone_and_nhs_recognizers():
+    from privacy.analyzer import REPLACED_RECOGNIZERS, get_analyzer
 
-    phone = [r for r in get_analyzer().registry.recognizers if r.name == "PhoneRecognizer"]
-    assert [r.supported_regions for r in phone] == [PHONE_REGIONS]
+    names = {r.name for r in get_analyzer().registry.recognizers}
+    assert not names & set(REPLACED_RECOGNIZERS)
+    assert {"UsPhoneRecognizer", "IntlPhoneRecognizer"} <= names
+
+
+def test_a_phone_number_passing_the_nhs_checksum_is_a_phone():
+    from privacy.detect import PiiDetector
+
+    spans = PiiDetector().detect("Call me at 713-646-8272 tomorrow.")
+    assert "PHONE_NUMBER" in [s.type for s in spans] and "UK_NHS" not in [s.type for s in spans]
