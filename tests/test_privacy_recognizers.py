@@ -36,6 +36,9 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("my fax number is 713-646-2391.  Please fax", "713-646-2391"),
         ("1 800 555 0199 is the help line", "1 800 555 0199"),
         ("Phone:            7138531234", "7138531234"),
+        ("Tel 231-5188\nFax 231-5189", "231-5188"),
+        ("my new cell is 514-3303, text me", "514-3303"),
+        ("Houston, TX 77520\n560-7048 (office)", "560-7048"),
     ],
     "intl_phone": [
         ("London office +44 20 7946 0958", "+44 20 7946 0958"),
@@ -111,6 +114,9 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
     ],
     "password": [
         ("password: hunter2", "hunter2"),
+        ("ip is 172.18.194.44, login admin / river38", "river38"),
+        ("the shared drive password is now falcon45 and", "falcon45"),
+        ("said the password for the staging db is Summer2246! lol", "Summer2246!"),
         ("pwd=s3cr3t!x", "s3cr3t!x"),
         ("the passcode is 4471", "4471"),
         ("PIN: 1234", "1234"),
@@ -164,6 +170,8 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
     ],
     "generic_secret": [
         ("api_key=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+        ("and the VPN key is f55ccc713b39758757ba2ca98701198d. Don't", "f55ccc713b39758757ba2ca98701198d"),
+        ("export AWS_ACCESS_KEY_ID=9cd5fbdcb86d72092602693218cdff63", "9cd5fbdcb86d72092602693218cdff63"),
         ("API-KEY: Zx81kQ0pLm27Rt5vBn", "Zx81kQ0pLm27Rt5vBn"),
         ("token: 4f3a9c2e8b7d6a5f1e0d", "4f3a9c2e8b7d6a5f1e0d"),
         ("secret=Qw3rTy7uI9oP2aSd5fGh", "Qw3rTy7uI9oP2aSd5fGh"),
@@ -241,6 +249,8 @@ SHARED_NEGATIVES = [
 NEGATIVES: dict[str, list[str]] = {
     "us_phone": [
         "Her SSN is 536-22-8471.",
+        "Deal 231-5188 was booked",
+        "ticket 231-5188 is closed",
         "zip+4 77002-1234",
         "ratio 713/853 of the total",
         "part no 123-456-78901",
@@ -302,6 +312,8 @@ NEGATIVES: dict[str, list[str]] = {
     ],
     "password": [
         "your password is case sensitive",
+        "see the login page / help desk",
+        "the password for the new system is changing",
         "forgot your password?",
         "a password-protected site",
         "your password: http://example.com/reset",
@@ -342,6 +354,7 @@ NEGATIVES: dict[str, list[str]] = {
     ],
     "generic_secret": [
         "token: see the wiki",
+        "the house key is under the mat",
         "secret=changeme",
         "api_key=YOUR_API_KEY_HERE",
         "token of our thanks 2001",

@@ -29,7 +29,9 @@ class GenericSecretRecognizer(RegexRecognizer):
         Rule(
             "labelled secret",
             r"\b(?:api[_-]?key|api[_-]?secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|client[_-]?secret"
-            r"|secret(?:[_-]?key)?|token|bearer|private[_-]?key)[\"']?(?:\s?[:=]\s?|\s(?:is\s)?)[\"']?"
+            r"|secret(?:[_-]?key)?|token|bearer|private[_-]?key"
+            r"|(?:vpn|ssh|wifi|wpa|license|encryption)[_ -]?key|[a-z0-9_]*_(?:key|key_id|token|secret))"
+            r"[\"']?(?:\s?[:=]\s?|\s(?:is\s)?)[\"']?"
             r"(?P<value>[A-Za-z0-9_+/~.=-]{15,511}[A-Za-z0-9_+/~=-])",
             0.8,
         ),

@@ -46,7 +46,17 @@ class PasswordRecognizer(RegexRecognizer):
             r"(?P<value>[^\s/]+\s?/\s?[^\s/]*[^\s/.,;])",
             0.95,
         ),
+        Rule(  # "login admin / river38": the password after the user name
+            "login user / password",
+            r"\blog\s?in\s?:?\s[^\s/]{2,40}\s?/\s?(?P<value>[^\s/]*[^\s/.,;])",
+            0.9,
+        ),
         Rule("labelled", rf"{_LABEL}{_SEPARATOR}{_MIXED}", 0.9),
+        Rule(  # "the password for the staging db is Summer2246!", "password is now falcon45"
+            "labelled later",
+            rf"{_LABEL}(?:\s(?:for|to|of|on)\s(?:the\s)?[\w-]+(?:\s[\w-]+)?)?\s(?:is|was)\s(?:now\s|still\s)?{_MIXED}",
+            0.9,
+        ),
         Rule("labelled word", rf"{_LABEL}{_SEPARATOR}{_WORD}", 0.86),
         Rule("bare", rf"{_LABEL}\s{_MIXED}", 0.6),
         Rule("PIN", r"\bPIN(?:\s?(?:code|number|\#|no\.?))?\s?(?:is|was|[:=#])\s?(?P<value>\d{4,8})\b", 0.9),
@@ -55,7 +65,7 @@ class PasswordRecognizer(RegexRecognizer):
     def accept(self, value: str, rule: Rule) -> bool:
         if rule.name == "login/password pair":
             return all(self._plausible(part.strip()) for part in value.split("/"))
-        if rule.name == "bare":
+        if rule.name in ("bare", "login user / password"):
             return self._plausible(value) and len(value) >= 5 and bool(_LETTER_AND_DIGIT.match(value))
         return self._plausible(value)
 

@@ -23,7 +23,8 @@ _CONTEXT = r"\b(?:phone|ph|tel|telephone|cell|cellular|mobile|fax|pager|office|d
 
 
 class UsPhoneRecognizer(RegexRecognizer):
-    """(NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, NXX/NXX-XXXX, NXX NXX XXXX, optional extension."""
+    """(NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, NXX/NXX-XXXX, NXX NXX XXXX, optional extension;
+    a 7-digit local NXX-XXXX only next to a phone word."""
 
     ENTITY = "PHONE_NUMBER"
     RULES = (
@@ -40,6 +41,19 @@ class UsPhoneRecognizer(RegexRecognizer):
             0.6,
             context=_CONTEXT,
             context_score=0.9,
+        ),
+        Rule(  # "my cell is 514-3303", "Tel 231-5188": a local number, only after a phone word
+            "local, after a phone word",
+            r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}(?![\w-]|[.,/]\d)",
+            0,
+            context=_CONTEXT,
+            context_score=0.9,
+            window=25,
+        ),
+        Rule(  # "560-7048 (office)" in a signature
+            "local, labelled after",
+            r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
+            0.9,
         ),
         Rule(  # "Phone:            7138531234" in HR forms: ten bare digits only after a phone word
             "NANP, unseparated",
