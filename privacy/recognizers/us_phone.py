@@ -52,7 +52,8 @@ class UsPhoneRecognizer(RegexRecognizer):
         ),
         Rule(  # "560-7048 (office)" in a signature
             "local, labelled after",
-            r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
+            r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}"
+            r"(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
             0.9,
         ),
         Rule(  # "Phone:            7138531234" in HR forms: ten bare digits only after a phone word
