@@ -17,6 +17,26 @@ MIN_SCORE = 0.4
 
 PEM_BODY = "MIIEowIBAAKCAQEA7bq9\nQ2Jc3hYgLl0FhL0aTdf0Kp\n"
 
+
+def _iban(country: str, bban: str) -> str:
+    """A valid IBAN for ``bban``: the check digits computed as ISO 13616 says."""
+    moved = bban + country + "00"
+    check = 98 - int("".join(str(int(ch, 36)) for ch in moved)) % 97
+    return f"{country}{check:02d}{bban}"
+
+
+_IBANS = [
+    _iban(c, b)
+    for c, b in [
+        ("DE", "370400440532013000"), ("GB", "WEST12345698765432"), ("ES", "89797550646994418775"),
+        ("FR", "20041010050500013M02606"), ("NL", "ABNA0417164300"), ("IT", "X0542811101000000123456"),
+        ("CH", "00762011623852957"), ("BE", "539007547034"), ("AT", "1904300234573201"),
+        ("IE", "AIBK93115212345678"), ("PL", "109010140000071219812874"), ("SE", "50000000058398257466"),
+        ("NO", "86011117947"), ("DK", "00400440116243"), ("PT", "000201231234567890154"),
+    ]
+]  # fmt: skip
+
+
 POSITIVES: dict[str, list[tuple[str, str]]] = {
     "us_phone": [
         ("Call me at (713) 853-6197 tomorrow.", "(713) 853-6197"),
@@ -167,6 +187,12 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("-----BEGIN PRIVATE KEY-----\r\nMIIEv\r\n-----END PRIVATE KEY-----\r\nthanks", None),
         ("> -----BEGIN RSA PRIVATE KEY-----\n> MIIEow\n> -----END RSA PRIVATE KEY-----", None),
         ("-----BEGIN EC PRIVATE KEY-----MHcCAQEE-----END EC PRIVATE KEY-----", None),
+    ],
+    "iban": [
+        (f"i have {_IBANS[2]} from an old thread", _IBANS[2]),
+        (f"IBAN: {_IBANS[0]}", _IBANS[0]),
+        ("pay DE89 3704 0044 0532 0130 00 today", "DE89 3704 0044 0532 0130 00"),
+        *[(f"wire to {iban}, thanks", iban) for iban in _IBANS[1:13]],
     ],
     "generic_secret": [
         ("api_key=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
@@ -351,6 +377,18 @@ NEGATIVES: dict[str, list[str]] = {
         "-----Original Message-----",
         "ssh-rsa AAAAB3NzaC1yc2E user@host",
         "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+    ],
+    "iban": [
+        "order AB12345678901234 shipped",
+        "version DE22 is out",
+        f"bad check {_IBANS[2][:-1]}{(int(_IBANS[2][-1]) + 1) % 10}",
+        "GB82 is the new model",
+        "deal ES0589797550 booked",
+        "ZZ12345678901234567890 unknown country",
+        "de89370400440532013000 in lower case is not how banks write it",
+        "DE8937040044053201300099 too long for Germany",
+        "part FR1420041010050500013 of the set",
+        "ticket CH93-0076-2011-6238-5295-7",
     ],
     "generic_secret": [
         "token: see the wiki",
