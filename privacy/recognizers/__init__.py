@@ -26,7 +26,8 @@ REGISTRY: dict[str, str] = {
     "private_key": "privacy.recognizers.private_key:PrivateKeyRecognizer",
     "generic_secret": "privacy.recognizers.generic_secret:GenericSecretRecognizer",
     "date_of_birth": "privacy.recognizers.date_of_birth:DateOfBirthRecognizer",
-    "iban": "privacy.recognizers.iban:IbanRecognizer",
+    "iban": "privacy.recognizers.iban:IbanChecksumRecognizer",
+    "person_forms": "privacy.recognizers.person_forms:PersonFormsRecognizer",
 }
 
 DEFAULT_RECOGNIZERS: tuple[str, ...] = tuple(REGISTRY)

@@ -33,7 +33,7 @@ def valid_iban(value: str) -> bool:
     return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
 
 
-class IbanRecognizer(RegexRecognizer):
+class IbanChecksumRecognizer(RegexRecognizer):
     """Two capital letters, two check digits, then 11-27 letters and digits (or groups of 4)."""
 
     ENTITY = "IBAN_CODE"
