@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "date_of_birth": "privacy.recognizers.date_of_birth:DateOfBirthRecognizer",
     "iban": "privacy.recognizers.iban:IbanChecksumRecognizer",
     "person_forms": "privacy.recognizers.person_forms:PersonFormsRecognizer",
+    "us_ssn": "privacy.recognizers.us_ssn:UsSsnContextRecognizer",
 }
 
 DEFAULT_RECOGNIZERS: tuple[str, ...] = tuple(REGISTRY)

@@ -19,7 +19,10 @@ _BEFORE = r"(?<![\w+$,/-])(?<!\d\.)(?:1[-. ]\s?)?"
 _LINE = r"[2-9]\d{2}[-. ]\d{4}"
 _EXT = r"(?:,?\s?(?:x|ext\.?|extension)\s?\d{1,6})?"
 _AFTER = r"(?![\w-]|[.,/]\d)"
-_CONTEXT = r"\b(?:phone|ph|tel|telephone|cell|cellular|mobile|fax|pager|office|direct|home|work|call)\b"
+_CONTEXT = (
+    r"\b(?:phone|ph|tel|telephone|cell|cellular|mobile|fax|pager|office|direct|home|work|call"
+    r"|(?:my|his|her|their|your|our)\s(?:new\s)?number|reach\s(?:\w+\s)?at|contact\s(?:\w+\s)?at|text)\b"
+)
 
 
 class UsPhoneRecognizer(RegexRecognizer):
@@ -54,6 +57,11 @@ class UsPhoneRecognizer(RegexRecognizer):
             "local, labelled after",
             r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}"
             r"(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
+            0.9,
+        ),
+        Rule(  # "2146250394 (office)" in a signature
+            "unseparated, labelled after",
+            r"(?<![\w.,-])[2-9]\d{2}[2-9]\d{6}(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
             0.9,
         ),
         Rule(  # "Phone:            7138531234" in HR forms: ten bare digits only after a phone word
