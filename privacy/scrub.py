@@ -58,21 +58,26 @@ def name_variants(names: Iterable[str]) -> set[str]:
     return keys
 
 
-def lone_name_words(members: Iterable[str], outsiders: Iterable[str] = ()) -> set[str]:
-    """Members' first and last names alone ("Phillip", "Mr. Allen"), to keep like their full names.
+def member_name_forms(members: Iterable[str], outsiders: Iterable[str] = ()) -> set[str]:
+    """Other ways members are named, to keep like their full names.
 
-    First names come with their usual nicknames ("Steve" for Steven Kean). A
-    word an outsider's name shares is left out: "Maria" alone could be either
-    of two Marias, so it is scrubbed (fail closed). Words under 3 letters are too.
+    Their first or last name alone ("Phillip", "Mr. Allen") and a usual
+    nickname with or without the last name ("Steve", "Ken Lay" for Kenneth
+    Lay). A lone word an outsider's name shares is left out: "Maria" alone
+    could be either of two Marias, so it is scrubbed (fail closed). Words under
+    3 letters are too.
     """
     outsider_words = {w for key in name_variants(outsiders) for w in key.split()}
-    words: set[str] = set()
+    forms: set[str] = set()
     for name in members:
         parts = name_key(name).split()
-        if len(parts) >= 2:
-            candidates = {parts[0], parts[-1], *nicknames(parts[0])}
-            words.update(w for w in candidates if len(w) >= 3 and w not in outsider_words)
-    return words
+        if len(parts) < 2:
+            continue
+        first, last = parts[0], parts[-1]
+        nicks = nicknames(first)
+        forms.update(f"{nick} {last}" for nick in nicks)
+        forms.update(w for w in {first, last, *nicks} if len(w) >= 3 and w not in outsider_words)
+    return forms
 
 
 def scrub(

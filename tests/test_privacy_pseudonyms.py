@@ -110,9 +110,10 @@ def test_parse_surrogate(token: str, parsed: tuple[str, int] | None) -> None:
     assert parse_surrogate(token) == parsed
 
 
-def test_members_lone_first_and_last_names_are_kept_unless_ambiguous() -> None:
-    from privacy.scrub import lone_name_words
+def test_members_other_name_forms_are_kept_unless_ambiguous() -> None:
+    from privacy.scrub import member_name_forms
 
-    words = lone_name_words(["Phillip K. Allen", "Maria Lopez", "Al Li"], outsiders=["Maria Gonzalez"])
-    assert words == {"phillip", "allen", "lopez"}
-    assert lone_name_words(["Steven J Kean"]) == {"steven", "steve", "kean"}
+    forms = member_name_forms(["Phillip K. Allen", "Maria Lopez", "Al Li"], outsiders=["Maria Gonzalez"])
+    assert forms == {"phillip", "allen", "lopez"}
+    assert member_name_forms(["Steven J Kean"]) == {"steven", "steve", "kean", "steve kean"}
+    assert "ken lay" in member_name_forms(["Kenneth L. Lay"])

@@ -26,7 +26,7 @@ from ingest.quotes import authored_text
 from nlp.parse import clip
 from privacy.names import KnownNames
 from privacy.pseudonyms import Pseudonymizer, load_key
-from privacy.scrub import lone_name_words, scrub
+from privacy.scrub import member_name_forms, scrub
 from privacy.sensitive_topics import BLOCK, GREY, TopicLists
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
         stats.timed("load_models", t0)
         people = store.identity_keys()
         members, outsiders = split_names(people, org_domains(store, settings.org_domains, people))
-        kept = set() if settings.scrub_member_names else members | lone_name_words(members, outsiders)
+        kept = set() if settings.scrub_member_names else members | member_name_forms(members, outsiders)
         names = (kept, KnownNames(outsiders))
         n_process = max(1, settings.workers) if len(pending) >= PARALLEL_MIN else 1
         with progress_bar(len(pending), "build", quiet=quiet) as bar:
