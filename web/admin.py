@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from backchannel.errors import BackchannelError
 from backchannel.pipeline.sources import FILE_KINDS, LIVE_KINDS, add_source, remove_source, sync_source
 from web import get_store
+from web.auth import admins_only
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-def _admins_only() -> Response | None:
-    if g.user is None:
-        return redirect(url_for("auth.login", next=request.path))
-    if not g.user["is_admin"]:
-        abort(403)
-    return None
+bp.before_request(admins_only)
 
 
 @bp.route("/")

@@ -54,6 +54,15 @@ def _load_user() -> None:
     g.viewer = Viewer(person_id=g.user["person_id"]) if g.user is not None else Viewer()
 
 
+def admins_only() -> Response | None:
+    """A blueprint's ``before_request`` guard: sign in first, then admins only (403)."""
+    if g.user is None:
+        return redirect(url_for("auth.login", next=request.path))
+    if not g.user["is_admin"]:
+        abort(403)
+    return None
+
+
 def current_viewer() -> Viewer:
     """Whose eyes this request reads with: the signed-in user's person, or public only."""
     viewer: Viewer = g.viewer

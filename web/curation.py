@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from backchannel.errors import BackchannelError
@@ -22,6 +22,7 @@ from backchannel.records import Viewer
 from backchannel.settings import Settings
 from backchannel.store import Store, entity_key
 from web import get_store
+from web.auth import admins_only
 
 if TYPE_CHECKING:
     from nlp.kb import KnowledgeBase
@@ -36,13 +37,7 @@ CONTEXT = 160
 CHOICES = 5
 
 
-@bp.before_request
-def _admins_only() -> Response | None:
-    if g.user is None:
-        return redirect(url_for("auth.login", next=request.path))
-    if not g.user["is_admin"]:
-        abort(403)
-    return None
+bp.before_request(admins_only)
 
 
 @bp.before_app_request
