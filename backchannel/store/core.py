@@ -13,7 +13,6 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from backchannel.errors import StoreError
@@ -27,6 +26,7 @@ from backchannel.records import (
     Visibility,
     content_id,
 )
+from backchannel.store.clock import now as _now
 from backchannel.store.curation import CurationQueries
 from backchannel.store.migrations import migrate
 from backchannel.store.pseudonyms import PseudonymQueries
@@ -49,10 +49,6 @@ DEFAULT_THREAD_WINDOW_S = 14 * 86400
 def _identity_key(key: str) -> str:
     """Email addresses compare case-insensitively; Slack ids (``slack:U…``) exactly."""
     return key if key.startswith("slack:") else key.strip().lower()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _attachment_meta(attachment: Attachment) -> dict[str, object]:

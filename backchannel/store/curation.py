@@ -20,11 +20,11 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from backchannel.errors import StoreError
 from backchannel.records import Entity, Viewer
+from backchannel.store.clock import now as _now
 from backchannel.store.reads import visible_clause
 
 #: Label of mention rows that emerging-topic detection adds (replaced on every run).
@@ -33,10 +33,6 @@ LOCAL_LABEL = "LOCAL"
 CURATED_LABEL = "CURATED"
 #: Score of a mention an admin decided.
 CURATED_SCORE = 1.0
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def surface_key(text: str) -> str:

@@ -12,15 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from backchannel.errors import StoreError
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from backchannel.store.clock import now as _now
 
 
 class SourceQueries:
