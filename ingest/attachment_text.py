@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from .base import decode_first
 from .html_text import html_to_text
 
 if TYPE_CHECKING:
@@ -79,14 +80,8 @@ def _decode(data: bytes, charset: str | None) -> str:
     """Text file bytes: a UTF-16 BOM, the declared charset, UTF-8, cp1252; never failing."""
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16", "replace")
-    for name in (charset, "utf-8-sig", "cp1252"):
-        if not name:
-            continue
-        try:
-            return data.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("cp1252", "replace")
+    text = decode_first(data, (charset, "utf-8-sig", "cp1252"))
+    return data.decode("cp1252", "replace") if text is None else text
 
 
 def _text(data: bytes, charset: str | None) -> str:

@@ -15,7 +15,7 @@ that are gone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -55,6 +55,22 @@ class VersionedConnector(Connector, Protocol):
     def list_versions(self, root: Path) -> Iterator[tuple[str, str]]:
         """Every ``(locator, version)``; the version changes whenever the item's content does."""
         ...
+
+
+def decode_first(data: bytes, charsets: Iterable[str | None]) -> str | None:
+    """``data`` decoded with the first charset that fits it; unknown or empty names are skipped.
+
+    None when none fits: each caller has its own last resort (replacement
+    characters, or a failure).
+    """
+    for name in charsets:
+        if not name:
+            continue
+        try:
+            return data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
 
 
 def human_size(size: int) -> str:

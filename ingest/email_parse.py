@@ -54,7 +54,7 @@ from typing import Any
 from backchannel.records import Address, Attachment, IngestFailure, RawMessage, Visibility, content_id
 
 from .attachment_text import extract_text
-from .base import MAX_MESSAGE_BYTES, too_large_reason
+from .base import MAX_MESSAGE_BYTES, decode_first, too_large_reason
 from .html_text import html_to_text
 from .names import display_name
 
@@ -228,14 +228,8 @@ def _safe_decode_header(text: str) -> list[tuple[bytes | str, str | None]]:
 
 
 def _decode_bytes(raw: bytes, charset: str | None = None) -> str:
-    for name in (charset, *_FALLBACK_CHARSETS):
-        if not name:
-            continue
-        try:
-            return raw.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return raw.decode("utf-8", "replace")
+    text = decode_first(raw, (charset, *_FALLBACK_CHARSETS))
+    return raw.decode("utf-8", "replace") if text is None else text
 
 
 def _address_from(value: str) -> tuple[str, str]:
@@ -496,13 +490,9 @@ def _decode_payload(payload: bytes, declared: str | None) -> tuple[str, bool]:
         order: tuple[str | None, ...] = ("utf-8", declared, "cp1252")
     else:
         order = (declared, *_FALLBACK_CHARSETS)
-    for name in order:
-        if not name:
-            continue
-        try:
-            return payload.decode(name), False
-        except (UnicodeDecodeError, LookupError):
-            continue
+    decoded = decode_first(payload, order)
+    if decoded is not None:
+        return decoded, False
     text = payload.decode("cp1252", "replace")
     if text.count("\ufffd") * 100 > len(text):
         tried = ", ".join(dict.fromkeys(name for name in order if name))
