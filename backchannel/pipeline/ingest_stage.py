@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 from backchannel.errors import ConnectorError
@@ -80,7 +81,7 @@ def ingest_source(
     failing = store.failed_locators(source_id, "ingest")
     items = _read_items(connector, kind, root, [loc for loc, _ in todo], workers)
     with progress_bar(len(todo), f"ingest {kind}", quiet=quiet) as bar:
-        while batch := _take(items, BATCH):
+        while batch := list(islice(items, BATCH)):
             with store.transaction():
                 for locator, item in batch:
                     bar.update()
@@ -134,15 +135,6 @@ def _listing(connector: Connector, root: Path) -> Iterator[tuple[str, str]]:
     else:
         for locator in connector.list_locators(root):
             yield locator, ""
-
-
-def _take(items: Iterator[tuple[str, Item]], n: int) -> list[tuple[str, Item]]:
-    out = []
-    for pair in items:
-        out.append(pair)
-        if len(out) == n:
-            break
-    return out
 
 
 def _read_items(
