@@ -104,6 +104,11 @@ class Settings:
     link_threshold: float = _setting(
         0.3, "Entity-link confidence below which a mention is left unlinked (NIL)."
     )
+    link_semantic: bool = _setting(
+        True,
+        "Let the MiniLM model compare a mention's context with its candidates' descriptions where the "
+        "cheaper signals leave it close ('Jaguar' the car or the cat). More accurate, a little slower.",
+    )
     thread_window_days: int = _setting(
         14, "A mail with no threading headers joins a same-subject thread only within this many days."
     )

@@ -41,6 +41,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "el_data"
 SHARED = HERE.parent.parent / "shared"
 SETS = ("real", "ambiguous")
+#: Docs per Linker.link_many call, as in the build.
+LINK_BATCH = 32
 
 
 def key(title: str | None) -> str | None:
@@ -212,30 +214,52 @@ def enron_bodies(maildir: Path, n: int) -> list[str]:
     return out
 
 
-def _link_worker(args: tuple[Path, Path, float, list[str]]) -> tuple[float, int]:
-    """Parse a share of the bodies (untimed), then time linking alone."""
-    kb_dir, cache, threshold, bodies = args
+def make_linker(kb_dir: Path, cache: Path, threshold: float, semantic: bool) -> Any:
+    """The linker as the build makes it, with or without the MiniLM signal."""
     from nlp.kb import KnowledgeBase
     from nlp.linker import Linker
+    from nlp.semantic import SemanticContext
+
+    kb = KnowledgeBase.open(kb_dir, cache)
+    sem = SemanticContext.with_minilm(kb.path.with_suffix(".vectors.sqlite")) if semantic else None
+    return Linker(kb, threshold, semantic=sem)
+
+
+def _link_worker(args: tuple[Path, Path, float, bool, int, list[str]]) -> tuple[float, int, int]:
+    """Parse a share of the bodies (untimed), then time linking alone."""
+    kb_dir, cache, threshold, semantic, procs, bodies = args
+    from nlp.linker import LinkRequest
     from nlp.parse import load_nlp
 
-    linker = Linker(KnowledgeBase.open(kb_dir, cache), threshold)
+    if procs > 1:  # each process gets one core's worth of torch threads
+        import torch
+
+        torch.set_num_threads(1)
+    linker = make_linker(kb_dir, cache, threshold, semantic)
+    if linker.semantic is not None:
+        linker.semantic.similarities(["warm up"], [[]])  # load the model outside the timing
     docs = list(load_nlp().pipe(bodies, batch_size=64))
     t0 = time.perf_counter()
-    n = sum(len(linker.link(doc)) for doc in docs)
-    return time.perf_counter() - t0, n
+    n = 0
+    for i in range(0, len(docs), LINK_BATCH):
+        n += sum(map(len, linker.link_many([LinkRequest(doc) for doc in docs[i : i + LINK_BATCH]])))
+    asked = linker.semantic.encoded_contexts - 1 if linker.semantic is not None else 0
+    return time.perf_counter() - t0, n, asked
 
 
-def link_speed(kb_dir: Path, cache: Path, threshold: float, bodies: list[str], procs: int) -> dict[str, Any]:
+def link_speed(
+    kb_dir: Path, cache: Path, threshold: float, semantic: bool, bodies: list[str], procs: int
+) -> dict[str, Any]:
     shares = [bodies[i::procs] for i in range(procs)]
     if procs == 1:
-        results = [_link_worker((kb_dir, cache, threshold, bodies))]
+        results = [_link_worker((kb_dir, cache, threshold, semantic, 1, bodies))]
     else:
         with multiprocessing.get_context("spawn").Pool(procs) as pool:
-            results = pool.map(_link_worker, [(kb_dir, cache, threshold, s) for s in shares])
+            results = pool.map(_link_worker, [(kb_dir, cache, threshold, semantic, procs, s) for s in shares])
     wall = max(r[0] for r in results)
     return {
         "processes": procs,
+        "semantic_contexts": sum(r[2] for r in results),
         "messages": len(bodies),
         "link_seconds": round(wall, 2),
         "msg_per_s": round(len(bodies) / wall, 1),
@@ -293,13 +317,12 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=None, help="default: the link_threshold setting")
     ap.add_argument("--speed", action="store_true", help="also time linking on Enron bodies")
     ap.add_argument("--maildir", type=Path, default=Path("/tmp/enron/maildir"))
+    ap.add_argument("--no-semantic", action="store_true", help="leave the MiniLM signal out")
     ap.add_argument("--kb-build", action="store_true", help="also time a from-scratch KB cache build")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "el_eval.json")
     args = ap.parse_args()
 
     from backchannel.settings import Settings
-    from nlp.kb import KnowledgeBase
-    from nlp.linker import Linker
 
     threshold = Settings().link_threshold if args.threshold is None else args.threshold
     report: dict[str, Any] = {
@@ -312,12 +335,13 @@ def main() -> None:
     if args.kb_build:
         report["kb_cache"] = kb_numbers(args.kb, build=True)
     t0 = time.perf_counter()
-    linker = Linker(KnowledgeBase.open(args.kb, args.cache), threshold)
+    linker = make_linker(args.kb, args.cache, threshold, not args.no_semantic)
     report["load_seconds"] = round(time.perf_counter() - t0, 1)
     report["accuracy"] = {name: evaluate(linker, load_set(name, args.split)) for name in SETS}
     if args.speed:
         bodies = enron_bodies(args.maildir, 1000)
-        report["speed"] = [link_speed(args.kb, args.cache, threshold, bodies, p) for p in (1, 2)]
+        semantic = not args.no_semantic
+        report["speed"] = [link_speed(args.kb, args.cache, threshold, semantic, bodies, p) for p in (1, 2)]
     report["peak_rss_mb"] = peak_rss_mb()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=lambda o: asdict(o)) + "\n", encoding="utf-8")

@@ -23,7 +23,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
@@ -34,15 +34,23 @@ from backchannel.records import Mention
 from nlp.kb import Candidate, KnowledgeBase, norm
 from nlp.mentions import find_mentions
 from nlp.parse import clip, load_nlp
+from nlp.semantic import describable
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from nlp.semantic import SemanticContext
 
 log = logging.getLogger(__name__)
 
 EXTRA_ALIASES = Path(__file__).with_name("extra_aliases.tsv")
 W_PRIOR, W_CONTEXT, W_TYPE, W_COHERENCE = 0.35, 0.4, 0.15, 0.1
+#: Weight of the MiniLM similarity (relative to the best rival's), where it is asked for.
+W_SEMANTIC = 0.8
+#: The embedding model is asked only when the best two first-pass scores are this close.
+SEMANTIC_MARGIN = 0.6
 CONTEXT_WINDOW = 60  # tokens either side of a mention
+SEMANTIC_WINDOW = 10  # tokens either side of a mention for the embedding model (speed: short texts)
 MAX_CANDIDATES = 10
 #: Prior given to an entity whose initials spell an acronym mention (the others share the rest).
 ACRONYM_PRIOR = 0.7
@@ -169,6 +177,21 @@ class _Item:
 
 
 @dataclass(frozen=True)
+class LinkRequest:
+    """One doc to link, with what :meth:`Linker.link` takes besides it."""
+
+    doc: Doc
+    spans: list[tuple[int, int]] | None = None
+    context_entities: Collection[str] = ()
+    context_words: Collection[str] = ()
+
+
+def _best(base: list[float], cands: list[Candidate]) -> Candidate | None:
+    """The first-pass favourite (the first of equals)."""
+    return max(zip(base, cands, strict=True), key=lambda x: x[0])[1] if cands else None
+
+
+@dataclass(frozen=True)
 class _Profile:
     words: frozenset[str]
     fields: frozenset[str]
@@ -177,9 +200,16 @@ class _Profile:
 class Linker:
     """Disambiguates mentions in a parsed message against a :class:`KnowledgeBase`."""
 
-    def __init__(self, kb: KnowledgeBase, threshold: float, extra_aliases: Path | None = EXTRA_ALIASES):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        threshold: float,
+        extra_aliases: Path | None = EXTRA_ALIASES,
+        semantic: SemanticContext | None = None,
+    ):
         self.kb = kb
         self.threshold = threshold
+        self.semantic = semantic
         self._extra: dict[str, list[tuple[str, float]]] = {}
         self._titles: dict[str, str] = {}
         if extra_aliases is not None:
@@ -290,16 +320,33 @@ class Linker:
         channel's name and purpose, the mail's subject): they count as context
         of every mention ("angel" in #startups is the investor).
         """
+        return self.link_many([LinkRequest(doc, spans, context_entities, context_words)])[0]
+
+    def link_many(self, requests: Sequence[LinkRequest]) -> list[list[Mention]]:
+        """:meth:`link` for several docs at once: one embedding batch serves them all.
+
+        The embedding model costs about as much per call as per short text, so
+        the build hands over a few dozen messages at a time.
+        """
+        firsts = [self._first_pass(r) for r in requests]
+        if self.semantic is not None:
+            firsts = self._semantic_pass(requests, firsts)
+        pairs = zip(requests, firsts, strict=True)
+        return [self._second_pass(items, r.context_entities) for r, items in pairs]
+
+    def _first_pass(self, request: LinkRequest) -> list[_Item]:
+        """Mentions with candidates and their prior + context + type scores."""
+        doc = request.doc
         text_all = doc.text  # Doc.text is rebuilt from the tokens on every access
-        if spans is None:
+        if request.spans is None:
             found = find_mentions(doc, self.is_alias, self.is_term, text_all)
         else:
             labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
-            found = [(s, e, labels.get((s, e), "")) for s, e in spans]
+            found = [(s, e, labels.get((s, e), "")) for s, e in request.spans]
 
-        around = {_stem(w) for w in _words(" ".join(context_words))}
+        around = {_stem(w) for w in _words(" ".join(request.context_words))}
         expansions = self._acronym_expansions(
-            [text_all[s:e] for s, e, _ in found if " " in text_all[s:e].strip()], context_entities
+            [text_all[s:e] for s, e, _ in found if " " in text_all[s:e].strip()], request.context_entities
         )
         items = []
         for start, end, label in found:
@@ -309,11 +356,12 @@ class Linker:
                 cands = _with_expansion(cands, expansions.get(text.strip().upper(), []))
             cands = self._usable(cands, label, text)
             ctx = (self._context(doc, start, end) | around) if cands else set()
-            # First pass without coherence: each mention's best guess informs the others.
             base = self._score(label, cands, ctx, _words(text))
-            best = max(zip(base, cands, strict=True), key=lambda x: x[0])[1] if cands else None
-            items.append(_Item(start, end, label or "ALIAS", text, cands, base, best))
+            items.append(_Item(start, end, label or "ALIAS", text, cands, base, _best(base, cands)))
+        return items
 
+    def _second_pass(self, items: list[_Item], context_entities: Collection[str]) -> list[Mention]:
+        """Coherence with the doc's other best guesses and the thread, then the NIL threshold."""
         known = {norm(x) for x in context_entities}
         thread_fields: set[str] = set()
         for name in context_entities:
@@ -345,6 +393,45 @@ class Linker:
             entity = self.title(cand) if score >= self.threshold else None
             mentions.append(Mention(item.start, item.end, item.text, entity, score, item.label))
         return mentions
+
+    def _semantic_pass(self, requests: Sequence[LinkRequest], firsts: list[list[_Item]]) -> list[list[_Item]]:
+        """Add the embedding similarity to mentions the cheap signals leave close.
+
+        A mention qualifies when two or more candidates are :func:`describable` and
+        its best two first-pass scores are within :data:`SEMANTIC_MARGIN`.
+        Each describable candidate gains ``W_SEMANTIC`` times its similarity
+        minus the best rival's (so it is relative, like the word context);
+        one that is not describable is neither helped nor hurt. All docs'
+        close calls go to the model in one batch.
+        """
+        assert self.semantic is not None
+        chosen = [(d, i) for d, items in enumerate(firsts) for i, it in enumerate(items) if _close_call(it)]
+        if not chosen:
+            return firsts
+        contexts = []
+        for d, i in chosen:
+            item, request = firsts[d][i], requests[d]
+            window = self._window(request.doc, item.start, item.end)
+            contexts.append(f"{window} {' '.join(request.context_words)}".strip())
+        sims = self.semantic.similarities(contexts, [firsts[d][i].cands for d, i in chosen])
+        out = [list(items) for items in firsts]
+        for (d, i), row in zip(chosen, sims, strict=True):
+            item = firsts[d][i]
+            described = [j for j, c in enumerate(item.cands) if describable(c)]
+            base = list(item.base)
+            for j in described:
+                rival = max(row[k] for k in described if k != j)
+                base[j] += W_SEMANTIC * (row[j] - rival)
+            out[d][i] = replace(item, base=base, best=_best(base, item.cands))
+        return out
+
+    @staticmethod
+    def _window(doc: Doc, start: int, end: int) -> str:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return doc.text[max(0, start - 150) : end + 150]
+        lo, hi = max(0, span.start - SEMANTIC_WINDOW), min(len(doc), span.end + SEMANTIC_WINDOW)
+        return doc[lo:hi].text
 
     def _acronym_expansions(
         self, phrases: Iterable[str], context_entities: Collection[str]
@@ -417,6 +504,14 @@ class Linker:
             agreement = type_agreement(label, cand.type)
             scores.append(W_PRIOR * cand.prior + W_CONTEXT * context + W_TYPE * agreement)
         return scores
+
+
+def _close_call(item: _Item) -> bool:
+    """Whether the embedding model should weigh in on this mention (see :meth:`Linker._semantic_pass`)."""
+    if len(item.cands) < 2:
+        return False
+    (s1, c1), (s2, c2) = sorted(zip(item.base, item.cands, strict=True), key=lambda x: -x[0])[:2]
+    return s1 - s2 < SEMANTIC_MARGIN and describable(c1) and describable(c2)
 
 
 def _with_expansion(cands: list[Candidate], expanded: list[Candidate]) -> list[Candidate]:

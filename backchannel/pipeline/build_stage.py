@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from backchannel.records import BuiltMessage, Entity, IngestFailure, Mention, Ra
 from backchannel.settings import Settings
 from backchannel.store import Store, entity_key
 from ingest.quotes import authored_text
+from nlp.linker import LinkRequest
 from nlp.parse import clip
 from privacy.names import KnownNames
 from privacy.pseudonyms import Pseudonymizer, load_key
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 64
+#: Messages linked together: the embedding model is called once per chunk.
+LINK_BATCH = 32
 
 
 @dataclass
@@ -64,15 +68,21 @@ def _load_engines(settings: Settings, store: Store) -> _Engines:
     from nlp.kb import KnowledgeBase
     from nlp.linker import Linker
     from nlp.parse import load_nlp
+    from nlp.semantic import SemanticContext
     from privacy.detect import PiiDetector
     from privacy.vault import Vault
 
     kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
+    semantic = (
+        SemanticContext.with_minilm(kb.path.with_suffix(".vectors.sqlite"))
+        if settings.link_semantic
+        else None
+    )
     vault = Vault(settings.vault_key) if settings.vault else None
     return _Engines(
         nlp=load_nlp(),
         detector=PiiDetector(),
-        linker=Linker(kb, settings.link_threshold),
+        linker=Linker(kb, settings.link_threshold, semantic=semantic),
         kb=kb,
         surrogate=Pseudonymizer(store, load_key(settings), vault),
         topics=TopicLists.from_settings(
@@ -108,16 +118,24 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
             texts = ((clip(raw.body), (raw, body_end)) for raw, body_end in raws)
             t_loop = time.perf_counter()
             busy = stats.seconds.copy()
-            for doc, (raw, body_end) in engines.nlp.pipe(
-                texts, as_tuples=True, batch_size=BATCH, n_process=n_process
-            ):
-                context = (store.thread_entity_titles(raw.id), _context_words(raw))
-                built = _build_one(raw, body_end, doc, engines, settings, names, stats, context)
+            parsed = engines.nlp.pipe(texts, as_tuples=True, batch_size=BATCH, n_process=n_process)
+            while chunk := list(islice(parsed, LINK_BATCH)):
+                # Linked a chunk at a time (one embedding batch); a thread's entities
+                # are those saved before the chunk.
                 t0 = time.perf_counter()
-                store.save_built(built)
-                stats.timed("store_index", t0)
-                stats.built += 1
-                bar.update()
+                requests = [
+                    LinkRequest(doc, None, store.thread_entity_titles(raw.id), _context_words(raw))
+                    for doc, (raw, _) in chunk
+                ]
+                linked_chunk = engines.linker.link_many(requests)
+                stats.timed("link", t0)
+                for (doc, (raw, body_end)), linked in zip(chunk, linked_chunk, strict=True):
+                    built = _build_one(raw, body_end, doc, engines, settings, names, stats, linked)
+                    t0 = time.perf_counter()
+                    store.save_built(built)
+                    stats.timed("store_index", t0)
+                    stats.built += 1
+                    bar.update()
             # Parsing is what the loop spent waiting on spaCy, not on our own stages.
             ours = sum(stats.seconds.values()) - sum(busy.values())
             stats.seconds["parse"] = time.perf_counter() - t_loop - ours
@@ -188,7 +206,7 @@ def _build_one(
     settings: Settings,
     names: tuple[set[str], KnownNames],
     stats: BuildStats,
-    context: tuple[list[str], list[str]] = ([], []),
+    linked: list[Mention],
 ) -> BuiltMessage:
     keep_names, outsiders = names
 
@@ -213,8 +231,6 @@ def _build_one(
     cut = body.map_span(body_end, body_end) if body_end < len(text) else None
     split = cut[0] if cut is not None else len(body.text)
     authored = authored_text(body.text[:split]) + body.text[split:]
-    thread_entities, words = context
-    linked = engines.linker.link(doc, context_entities=thread_entities, context_words=words)
     mentions = _mentions_in_authored(body, linked, authored)
     mentions, grey = _apply_topic_lists(mentions, engines.topics)
     entities = _entities(engines.kb, mentions, grey)
