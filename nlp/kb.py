@@ -35,16 +35,34 @@ log = logging.getLogger(__name__)
 ALIASES_FILE = "aliases.tsv.gz"
 ENTITIES_FILE = "entities.jsonl.gz"
 #: Bump when the cache schema or its derivation changes: old caches are then ignored.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _BATCH = 50_000
 _QUALIFIER = re.compile(r"_\(([^)]*)\)$")
 
 csv.field_size_limit(1 << 24)
 
 
+@lru_cache(maxsize=262_144)
 def norm(s: str) -> str:
-    """The KB's lookup key: NFKC, ``_`` to space, casefold, whitespace collapsed."""
+    """The KB's lookup key: NFKC, ``_`` to space, casefold, whitespace collapsed (cached: hot in linking)."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s).replace("_", " ").casefold()).strip()
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+#: Fuzzy lookup: keys shorter than this are never matched approximately (too many near neighbours).
+FUZZY_MIN_LEN = 6
+#: Aliases read per fuzzy lookup at most (those sharing the key's first half).
+FUZZY_SCAN = 5_000
+
+
+def squash(norm_key: str) -> str:
+    """A normalised key with only letters and digits: "enron online" and "enronOnline" meet."""
+    return _NOT_ALNUM.sub("", norm_key)
+
+
+def max_edits(key: str) -> int:
+    """Typos a fuzzy match may have: 1, or 2 from 12 characters."""
+    return 1 if len(key) < 12 else 2
 
 
 def title_from_id(entity_id: str) -> str:
@@ -76,6 +94,8 @@ class Candidate:
     source: str
     description: str = ""
     type: str = "unknown"
+    #: The KB's heuristic popularity (mostly ln(1 + redirects in)); see the KB's README.
+    popularity: float = 0.0
 
 
 _SCHEMA = """
@@ -86,7 +106,8 @@ CREATE TABLE entities (
 );
 CREATE TABLE aliases (
     norm TEXT NOT NULL, entity_id TEXT NOT NULL, source TEXT NOT NULL,
-    prior_est REAL NOT NULL, n_candidates INTEGER NOT NULL
+    prior_est REAL NOT NULL, n_candidates INTEGER NOT NULL,
+    squash TEXT NOT NULL  -- norm with only letters and digits: the fuzzy lookup key
 );
 """
 
@@ -131,6 +152,36 @@ class KnowledgeBase:
         """Entities whose alias has the same :func:`norm` as ``surface``, best prior first."""
         return list(self._lookup(norm(surface), limit))
 
+    def fuzzy_keys(self, surface: str) -> list[str]:
+        """Alias keys (``norm``) near ``surface``: the same letters and digits, else a typo or two away.
+
+        "University of California - Berkley" finds "university of california,
+        berkeley"; a key shorter than :data:`FUZZY_MIN_LEN` finds nothing. Only
+        aliases sharing the first half of the key are read, so a typo there is
+        not found: the price of a lookup that stays an index range scan.
+        """
+        key = squash(norm(surface))
+        if len(key) < FUZZY_MIN_LEN:
+            return []
+        same = [
+            r[0]
+            for r in self._db.execute("SELECT DISTINCT norm FROM aliases WHERE squash = ? LIMIT 20", (key,))
+        ]
+        if same:
+            return same
+        from rapidfuzz.distance import Levenshtein
+
+        prefix = key[: max(4, len(key) // 2)]
+        edits = max_edits(key)
+        rows = self._db.execute(
+            """SELECT DISTINCT norm, squash FROM aliases
+               WHERE squash >= ? AND squash < ? AND length(squash) BETWEEN ? AND ? LIMIT ?""",
+            (prefix, prefix + "\U0010ffff", len(key) - edits, len(key) + edits, FUZZY_SCAN),
+        ).fetchall()
+        scored = [(Levenshtein.distance(key, sq, score_cutoff=edits), n) for n, sq in rows]
+        best = min((d for d, _ in scored), default=edits + 1)
+        return sorted(n for d, n in scored if d == best and d <= edits)
+
     def has_alias(self, norm_text: str) -> bool:
         """Whether some alias has exactly this (already normalised) key."""
         return bool(self._known(norm_text))
@@ -154,8 +205,8 @@ class KnowledgeBase:
             (key, limit),
         ).fetchall()
         return tuple(
-            Candidate(eid, title or title_from_id(eid), prior, source, desc, etype)
-            for eid, title, prior, source, desc, etype, _pop in rows
+            Candidate(eid, title or title_from_id(eid), prior, source, desc, etype, pop)
+            for eid, title, prior, source, desc, etype, pop in rows
         )
 
     def _has_alias(self, key: str) -> bool:
@@ -186,6 +237,7 @@ def build_cache(aliases: Path, entities: Path, db_path: Path) -> None:
             n_entities = _load_entities(db, entities)
             n_aliases = _load_aliases(db, aliases)
             db.execute("CREATE INDEX aliases_norm ON aliases(norm)")
+            db.execute("CREATE INDEX aliases_squash ON aliases(squash)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [
@@ -238,7 +290,7 @@ def _load_entities(db: sqlite3.Connection, path: Path) -> int:
 
 def _load_aliases(db: sqlite3.Connection, path: Path) -> int:
     count = 0
-    batch: list[tuple[str, str, str, float, int]] = []
+    batch: list[tuple[str, str, str, float, int, str]] = []
     with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
         rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         next(rows, None)  # header
@@ -246,10 +298,10 @@ def _load_aliases(db: sqlite3.Connection, path: Path) -> int:
             if len(row) != 6:
                 continue
             key, _surface, eid, source, prior, n_cands = row
-            batch.append((key, eid, source, float(prior), int(n_cands)))
+            batch.append((key, eid, source, float(prior), int(n_cands), squash(key)))
             if len(batch) >= _BATCH:
-                db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)", batch)
+                db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?, ?)", batch)
                 count += len(batch)
                 batch.clear()
-    db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?)", batch)
+    db.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?, ?)", batch)
     return count + len(batch)

@@ -54,6 +54,14 @@ SEMANTIC_WINDOW = 10  # tokens either side of a mention for the embedding model 
 MAX_CANDIDATES = 10
 #: Prior given to an entity whose initials spell an acronym mention (the others share the rest).
 ACRONYM_PRIOR = 0.7
+#: Entity labels whose mentions may match the KB approximately when nothing matches exactly.
+#: Not PERSON (a private person one typo from a famous one must stay unlinked), nor NORP
+#: ("Malaysian" is one letter from Malaysia but is not the country).
+FUZZY_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+#: A fuzzy candidate's prior is scaled by this: a near miss is weaker evidence than an exact alias.
+FUZZY_PRIOR = 0.6
+#: A bare, empty page this popular (several redirects point at it: "ENRON") is a real article.
+BARE_PAGE_POPULARITY = 1.5
 _ACRONYM = re.compile(r"[A-Z][A-Za-z]{1,5}")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "&"})
 
@@ -216,6 +224,7 @@ class Linker:
             self._load_extra(extra_aliases)
         self._cands = lru_cache(maxsize=65_536)(self._merged_candidates)
         self._profile = lru_cache(maxsize=65_536)(self._make_profile)
+        self._fuzzy = lru_cache(maxsize=65_536)(self._fuzzy_candidates)
 
     # -- candidates ---------------------------------------------------------
 
@@ -274,6 +283,17 @@ class Linker:
         if total > 0:
             found = [replace(c, prior=c.prior / total, title=self.title(c)) for c in found]
         return tuple(sorted(found, key=lambda c: (-c.prior, c.entity_id)))
+
+    def _fuzzy_candidates(self, key: str) -> tuple[Candidate, ...]:
+        """Candidates of the KB keys nearest ``key`` (:meth:`KnowledgeBase.fuzzy_keys`), prior discounted."""
+        merged: dict[str, Candidate] = {}
+        for near in self.kb.fuzzy_keys(key):
+            for c in self._cands(near):
+                if c.entity_id not in merged or merged[c.entity_id].prior < c.prior:
+                    merged[c.entity_id] = c
+        total = sum(c.prior for c in merged.values()) or 1.0
+        found = [replace(c, prior=FUZZY_PRIOR * c.prior / total, source="fuzzy") for c in merged.values()]
+        return tuple(sorted(found, key=lambda c: (-c.prior, c.entity_id))[:MAX_CANDIDATES])
 
     def is_alias(self, norm_text: str) -> bool:
         """Whether a normalised string is a KB or supplement alias (for find_mentions)."""
@@ -352,6 +372,8 @@ class Linker:
         for start, end, label in found:
             text = text_all[start:end] if 0 <= start < end <= len(text_all) else ""
             cands = self.candidates(text) if text.strip() else []
+            if not cands and label in FUZZY_LABELS:
+                cands = list(self._fuzzy(norm(text)))
             if expansions and is_acronym(text.strip()):
                 cands = _with_expansion(cands, expansions.get(text.strip().upper(), []))
             cands = self._usable(cands, label, text)
@@ -454,8 +476,9 @@ class Linker:
 
         A one-word PERSON mention ("Mike", "John") is never the article on
         the word itself or its qualified variants ("Mike", "Mike (film)"), nor
-        a "John, King of England": it names a person. An acronym
-        whose only page is a bare, empty "ECT" gets nothing.
+        a "John, King of England": it names a person. An all-caps mention
+        whose only page is a bare, empty, rarely redirected "ECT" gets nothing
+        ("ENRON", with eight redirects in, keeps Enron).
         """
         if label == "PERSON" and " " not in text.strip():
             key = norm(text)
@@ -466,10 +489,17 @@ class Linker:
                 and norm(self.title(c)) != key
                 and not norm(self.title(c)).startswith(key + " (")
             ]
-        if text.isupper():  # a bare-acronym page with nothing on it ("ECT") is a disambiguation page
+        if text.isupper():  # a bare all-caps page with nothing on it ("ECT") is a disambiguation page
             key = norm(text)
             return [
-                c for c in cands if not (c.entity_id == key and not c.description and c.type == "unknown")
+                c
+                for c in cands
+                if not (
+                    c.entity_id == key
+                    and not c.description
+                    and c.type == "unknown"
+                    and c.popularity < BARE_PAGE_POPULARITY
+                )
             ]
         return cands
 

@@ -56,6 +56,31 @@ def test_kb_entity_and_has_alias(kb):
     assert kb.has_alias("ken lay") and not kb.has_alias("ken  lay")
 
 
+@pytest.mark.parametrize(
+    ("surface", "keys"),
+    [
+        ("Enron-Corp", ["enron corp", "enron corp."]),  # same letters and digits, other punctuation
+        ("Amazon WebServices", ["amazon web services"]),
+        ("Federal Energy Regulatory Comission", ["federal energy regulatory commission"]),  # one typo
+        ("Federal Enrgy Regulatry Comission", []),  # three typos
+        ("Amazn", []),  # too short to guess
+        ("Zzyzx Holdings", []),
+    ],
+)
+def test_kb_fuzzy_keys(kb, surface, keys):
+    assert kb.fuzzy_keys(surface) == keys
+
+
+def test_kb_fuzzy_keys_needs_the_first_half_right(kb):
+    # Only aliases sharing the key's first half are read: a typo there is not found.
+    assert kb.fuzzy_keys("Fedral Energy Regulatory Commission") == []
+
+
+def test_kb_candidates_carry_popularity(kb):
+    (enron,) = [c for c in kb.candidates("Enron") if c.entity_id == "enron"]
+    assert enron.popularity > 0
+
+
 def test_kb_missing_files_name_the_setting(tmp_path):
     with pytest.raises(ModelError) as err:
         KnowledgeBase.open(tmp_path / "nowhere", tmp_path / "cache")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nlp.kb import KnowledgeBase
-from nlp.linker import Linker, initials, is_acronym, link_jsonl, type_agreement
+from nlp.kb import Candidate, KnowledgeBase
+from nlp.linker import Linker, LinkRequest, initials, is_acronym, link_jsonl, type_agreement
 from nlp.parse import load_nlp
 
 SLICE = Path(__file__).resolve().parent.parent / "fixtures" / "wikipedia"
@@ -187,3 +187,30 @@ def test_linker_context_words_pick_the_investor(linker):
 
 def test_linker_plural_uses_the_supplement_of_its_singular(linker):
     assert "angel_investor" in {c.entity_id for c in linker.candidates("angels")}
+
+
+def test_linker_all_caps_name_of_a_real_article_links(linker):
+    links = _links(linker, "AZURIX and ENRON are Corporate Sponsors for the Houston Ball.")
+    assert links["ENRON"] == "Enron"
+
+
+@pytest.mark.parametrize(("popularity", "kept"), [(0.69, False), (2.2, True)])
+def test_linker_bare_all_caps_page_needs_redirects_to_count(linker, popularity, kept):
+    bare = Candidate("ect", "Ect", 1.0, "title", "", "unknown", popularity)
+    assert (linker._usable([bare], "ORG", "ECT") == [bare]) is kept
+
+
+def test_linker_fuzzy_candidates_for_a_misspelt_organisation(linker):
+    doc = load_nlp()("The Federal Energy Regulatory Comission approved the tariff.")
+    (found,) = [m for m in linker.link(doc) if "Comission" in m.text]
+    assert found.label == "ORG"
+    assert found.entity == "Federal Energy Regulatory Commission"
+
+
+def test_linker_no_fuzzy_match_for_people(linker):
+    # A private "Kenneth Laye" is one letter from Kenneth Lay: the KB would offer him,
+    # but a person's name is never matched approximately.
+    assert linker.kb.fuzzy_keys("Kenneth Laye") == ["kenneth lay"]
+    doc = load_nlp()("Kenneth Laye called the board on Monday.")
+    people = [i for i in linker._first_pass(LinkRequest(doc)) if i.label == "PERSON"]
+    assert people and all(i.cands == [] for i in people)
