@@ -203,10 +203,11 @@ def pii_detect() -> None:
 def link(ctx: Context) -> None:
     """JSON Lines {"id", "text", ["mentions"]} on stdin -> linked mentions on stdout."""
     from nlp.kb import KnowledgeBase
-    from nlp.linker import Linker, link_jsonl
+    from nlp.linker import link_jsonl, make_linker
 
     kb = KnowledgeBase.open(ctx.settings.kb_path, ctx.settings.data_dir / "kb")
-    for line in link_jsonl(sys.stdin, Linker(kb, ctx.settings.link_threshold)):
+    linker = make_linker(kb, ctx.settings.link_threshold, semantic=ctx.settings.link_semantic)
+    for line in link_jsonl(sys.stdin, linker):
         click.echo(line)
 
 

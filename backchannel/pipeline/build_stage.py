@@ -66,23 +66,17 @@ class _Engines:
 
 def _load_engines(settings: Settings, store: Store) -> _Engines:
     from nlp.kb import KnowledgeBase
-    from nlp.linker import Linker
+    from nlp.linker import make_linker
     from nlp.parse import load_nlp
-    from nlp.semantic import SemanticContext
     from privacy.detect import PiiDetector
     from privacy.vault import Vault
 
     kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
-    semantic = (
-        SemanticContext.with_minilm(kb.path.with_suffix(".vectors.sqlite"))
-        if settings.link_semantic
-        else None
-    )
     vault = Vault(settings.vault_key) if settings.vault else None
     return _Engines(
         nlp=load_nlp(),
         detector=PiiDetector(),
-        linker=Linker(kb, settings.link_threshold, semantic=semantic),
+        linker=make_linker(kb, settings.link_threshold, semantic=settings.link_semantic),
         kb=kb,
         surrogate=Pseudonymizer(store, load_key(settings), vault),
         topics=TopicLists.from_settings(
