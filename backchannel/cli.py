@@ -7,10 +7,12 @@ become one clear line (ClickException) here, at the edge, and nowhere else.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -235,6 +237,7 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None,
                     "query": result.query,
                     "relaxed": result.relaxed,
                     "message": result.message,
+                    "problems": list(result.problems),
                     "hits": [
                         {
                             "message_id": h.message_id,
@@ -245,6 +248,7 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None,
                             "author": h.author_name,
                             "container": h.container,
                             "timestamp": h.timestamp.isoformat(),
+                            "citation": asdict(h.citation) if h.citation else None,
                         }
                         for h in result.hits
                     ],
@@ -255,11 +259,15 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None,
         return
     if result.message:
         click.echo(result.message)
+    for problem in result.problems:
+        click.echo(f"Note: {problem}")
     if result.relaxed:
         click.echo("No message has every word; these match some of them.")
     for h in result.hits:
-        snippet = h.snippet.replace("<mark>", "[").replace("</mark>", "]")
+        snippet = html.unescape(h.snippet.replace("<mark>", "[").replace("</mark>", "]"))
         click.echo(f"{h.timestamp:%Y-%m-%d} {h.container} {h.author_name}: {h.subject}\n    {snippet}")
+        if h.citation is not None:
+            click.echo(f"    [{h.citation.native_id}] {h.citation.source} {h.citation.locator}")
     if not result.hits and not result.message:
         click.echo("No results.")
 

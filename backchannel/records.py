@@ -199,6 +199,43 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class SearchFilters:
+    """What a query's operators ask for (``backchannel.query``); empty means no filter.
+
+    A tuple's values are alternatives (any of them); different fields must all hold.
+    """
+
+    authors: tuple[str, ...] = ()  # an address, a Slack user id, or part of a name
+    containers: tuple[str, ...] = ()  # a channel (without "#") or a mail folder
+    topics: tuple[str, ...] = ()  # an entity's title or id
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    has_attachment: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.authors or self.containers or self.topics or self.since or self.until or self.has_attachment
+        )
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a message came from, so that a reader can cite it and find the original.
+
+    Mail: ``native_id`` is the Message-ID header and ``locator`` the mailbox path
+    (maildir file, ``mbox#offset``, or the IMAP mirror's folder/UID file).
+    Slack: ``native_id`` is the message ``ts`` and ``container`` the channel.
+    """
+
+    source: str  # the source's name, or its kind and root folder
+    kind: str  # maildir, mbox, eml, imap, slack_export, slack_api
+    container: str
+    native_id: str
+    locator: str
+    permalink: str  # the message in this app: /thread/<thread>#m-<message>
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """One ranked search result."""
 
@@ -210,6 +247,7 @@ class SearchHit:
     author_name: str
     container: str
     timestamp: datetime
+    citation: Citation | None = None
 
 
 @dataclass

@@ -8,7 +8,7 @@ not read.
 
 from __future__ import annotations
 
-import re
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -16,45 +16,11 @@ from typing import Protocol
 from markupsafe import escape
 
 from backchannel.errors import ConfigError
-from backchannel.records import SearchHit, Viewer
+from backchannel.query import ParsedQuery, parse_query
+from backchannel.records import Citation, SearchHit, Viewer
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """A user's query split into what must match and what must not."""
-
-    phrases: tuple[str, ...]  # each a word or a multi-word exact phrase
-    excluded: tuple[str, ...]
-
-    def fts(self, any_term: bool = False) -> str:
-        """The FTS5 MATCH expression. Every term is quoted, so user input is never FTS syntax."""
-        joiner = " OR " if any_term else " "
-        expr = joiner.join(f'"{p}"' for p in self.phrases)
-        for term in self.excluded:
-            expr = f'({expr}) NOT "{term}"'
-        return expr
-
-
-def parse_query(text: str) -> ParsedQuery:
-    """Words, "exact phrases" and -excluded words. Punctuation inside words is ignored."""
-    phrases: list[str] = []
-    excluded: list[str] = []
-    for m in _TOKEN.finditer(text):
-        negative = bool(m.group(1)) or (m.group(3) or "").startswith("-")
-        raw = m.group(2) if m.group(2) is not None else (m.group(3) or "").lstrip("-")
-        words = _WORD.findall(raw)
-        if not words:
-            continue
-        target = excluded if negative else phrases
-        if m.group(2) is not None:
-            target.append(" ".join(words))
-        else:
-            target.extend(words)
-    return ParsedQuery(tuple(phrases), tuple(excluded))
+__all__ = ["ParsedQuery", "SearchResult", "get_backend", "parse_query", "render_snippet", "search"]
 
 
 @dataclass
@@ -63,6 +29,7 @@ class SearchResult:
     hits: list[SearchHit] = field(default_factory=list)
     relaxed: bool = False  # no message had every word: these match some of them
     message: str = ""  # a hint for the user when there is nothing to search for
+    problems: tuple[str, ...] = ()  # parts of the query that were not understood, explained
 
 
 class SearchBackend(Protocol):
@@ -85,28 +52,41 @@ class SqliteSearch:
         self.store = store
 
     def search(self, viewer: Viewer, query: ParsedQuery, limit: int) -> SearchResult:
-        result = SearchResult(query="")
+        result = SearchResult(query="", problems=query.problems)
         if not query.phrases:
+            if query.filters:
+                rows = self.store.search_filtered(viewer, query.filters, limit)
+                result.hits = [_hit(r) for r in rows]
+                return result
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
             return result
-        rows = self.store.search_fts(viewer, query.fts(), limit)
+        rows = self.store.search_fts(viewer, query.fts(), limit, filters=query.filters)
         if not rows and len(query.phrases) > 1:
-            rows = self.store.search_fts(viewer, query.fts(any_term=True), limit)
+            rows = self.store.search_fts(viewer, query.fts(any_term=True), limit, filters=query.filters)
             result.relaxed = bool(rows)
-        result.hits = [
-            SearchHit(
-                message_id=r["id"],
-                thread_id=r["thread_id"],
-                score=round(-float(r["rank"]), 4),
-                snippet=render_snippet(r["snippet"] or r["subject_marked"] or ""),
-                subject=r["subject"] or "",
-                author_name=r["author_name"] or r["author_key"],
-                container=r["container"],
-                timestamp=datetime.fromtimestamp(r["ts"], UTC),
-            )
-            for r in rows
-        ]
+        result.hits = [_hit(r) for r in rows]
         return result
+
+
+def _hit(r: sqlite3.Row) -> SearchHit:
+    return SearchHit(
+        message_id=r["id"],
+        thread_id=r["thread_id"],
+        score=round(-float(r["rank"]), 4),
+        snippet=render_snippet(r["snippet"] or r["subject_marked"] or ""),
+        subject=r["subject"] or "",
+        author_name=r["author_name"] or r["author_key"],
+        container=r["container"],
+        timestamp=datetime.fromtimestamp(r["ts"], UTC),
+        citation=Citation(
+            source=r["source_name"] or f"{r['kind']}:{r['source_root']}",
+            kind=r["kind"],
+            container=r["container"],
+            native_id=r["native_id"],
+            locator=r["locator"],
+            permalink=f"/thread/{r['thread_id']}#m-{r['id']}",
+        ),
+    )
 
 
 BACKENDS = {"sqlite": SqliteSearch}

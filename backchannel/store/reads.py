@@ -16,6 +16,7 @@ from backchannel.records import (
     MessageView,
     PersonPage,
     PersonRef,
+    SearchFilters,
     ThreadSummary,
     TopicPage,
     TopicRef,
@@ -41,6 +42,40 @@ def visible_clause(viewer: Viewer, alias: str = "m") -> tuple[str, tuple[Any, ..
     )
 
 
+def filter_clause(filters: SearchFilters, alias: str = "m") -> tuple[str, tuple[Any, ...]]:
+    """SQL conditions (`` AND ...``, possibly empty) for a query's operators."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if filters.authors:
+        ors = []
+        for who in filters.authors:
+            ors.append(
+                f"{alias}.author_id IN (SELECT person_id FROM identities WHERE key = ? OR key = ? "
+                "UNION SELECT id FROM people WHERE name LIKE ? ESCAPE '\\')"
+            )
+            params += [who.casefold(), f"slack:{who.removeprefix('slack:')}", f"%{_like(who)}%"]
+        parts.append("(" + " OR ".join(ors) + ")")
+    if filters.containers:
+        marks = ",".join("?" * len(filters.containers))
+        parts.append(f"{alias}.container COLLATE NOCASE IN ({marks})")
+        params += list(filters.containers)
+    for topic in filters.topics:  # each must hold; grey and hidden topics are never searchable
+        parts.append(
+            "EXISTS (SELECT 1 FROM mentions f_mn JOIN entities f_e ON f_e.id = f_mn.entity_id "
+            f"WHERE f_mn.message_id = {alias}.id AND (f_e.id = ? OR f_e.title = ? COLLATE NOCASE) "
+            "AND f_e.grey = 0 AND f_e.id NOT IN (SELECT entity_id FROM hidden_topics))"
+        )
+        params += [topic.strip().casefold().replace(" ", "_"), topic.strip()]
+    if filters.has_attachment:
+        parts.append(f"{alias}.attachments != '[]'")
+    period, period_params = _period(filters.since, filters.until, alias)
+    return (" AND " + " AND ".join(parts) if parts else "") + period, (*params, *period_params)
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _ts(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
@@ -54,6 +89,13 @@ def _period(since: datetime | None, until: datetime | None, alias: str = "m") ->
         parts.append(f"{alias}.ts < ?")
         params.append(until.timestamp())
     return (" AND " + " AND ".join(parts) if parts else ""), tuple(params)
+
+
+#: What a search hit shows and cites (m: messages, p: its author, s: its source).
+_HIT_COLUMNS = (
+    "m.id, m.thread_id, m.kind, m.container, m.ts, m.subject, m.native_id, m.locator, "
+    "p.name AS author_name, p.primary_key AS author_key, s.name AS source_name, s.root AS source_root"
+)
 
 
 class ReadQueries:
@@ -286,18 +328,37 @@ class ReadQueries:
 
     # --- search ----------------------------------------------------------
 
-    def search_fts(self, viewer: Viewer, match: str, limit: int = 20, offset: int = 0) -> list[sqlite3.Row]:
-        """BM25-ranked FTS5 matches the viewer may read, with marked snippets."""
+    def search_fts(
+        self,
+        viewer: Viewer,
+        match: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[sqlite3.Row]:
+        """BM25-ranked FTS5 matches the viewer may read, with marked snippets and citation fields."""
         vis, vparams = visible_clause(viewer)
+        extra, fparams = filter_clause(filters or SearchFilters())
         return self.db.execute(
-            f"SELECT m.id, m.thread_id, m.kind, m.container, m.ts, m.subject, p.name AS author_name, "
-            f"p.primary_key AS author_key, bm25(messages_fts, 0.0, 3.0, 1.0) AS rank, "
+            f"SELECT {_HIT_COLUMNS}, bm25(messages_fts, 0.0, 3.0, 1.0) AS rank, "
             f"snippet(messages_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 24) AS snippet, "
             f"highlight(messages_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}') AS subject_marked "
             f"FROM messages_fts JOIN messages m ON m.id = messages_fts.message_id "
-            f"JOIN people p ON p.id = m.author_id "
-            f"WHERE messages_fts MATCH ? AND {vis} ORDER BY rank, m.ts DESC LIMIT ? OFFSET ?",
-            (match, *vparams, limit, offset),
+            f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
+            f"WHERE messages_fts MATCH ? AND {vis}{extra} ORDER BY rank, m.ts DESC LIMIT ? OFFSET ?",
+            (match, *vparams, *fparams, limit, offset),
+        ).fetchall()
+
+    def search_filtered(self, viewer: Viewer, filters: SearchFilters, limit: int = 20) -> list[sqlite3.Row]:
+        """Messages matching a query's operators alone, newest first (a query with no words)."""
+        vis, vparams = visible_clause(viewer)
+        extra, fparams = filter_clause(filters)
+        return self.db.execute(
+            f"SELECT {_HIT_COLUMNS}, 0.0 AS rank, substr(m.body, 1, 200) AS snippet, "
+            f"m.subject AS subject_marked FROM messages m "
+            f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
+            f"WHERE {vis}{extra} ORDER BY m.ts DESC LIMIT ?",
+            (*vparams, *fparams, limit),
         ).fetchall()
 
     # --- operations ------------------------------------------------------
