@@ -111,17 +111,24 @@ def main(argv: list[str] | None = None) -> int:
     by = collections.Counter((r.get("kind"), r.get("split")) for r in records)
     para = collections.Counter(r.get("kind") for r in records if r.get("paraphrase"))
     print(f"{args.queries.name}: {len(records)} queries, {len(known)} Message-IDs in {args.maildir}")
-    print(f"{'kind':<11} {'dev':>4} {'test':>5} {'all':>5} {'paraphrase':>11} {'judged ids':>11} {'grade 2':>8} {'grade 1':>8}")
+    head = ("kind", "dev", "test", "all", "paraphrase", "judged ids", "grade 2", "grade 1")
+    print("{:<11} {:>4} {:>5} {:>5} {:>11} {:>11} {:>8} {:>8}".format(*head))
     for kind in sorted(KINDS):
         recs = [r for r in records if r.get("kind") == kind]
         grades = [g for r in recs for g in r.get("relevant", {}).values()]
-        print(f"{kind:<11} {by[(kind, 'dev')]:>4} {by[(kind, 'test')]:>5} {len(recs):>5} {para[kind]:>11} "
-              f"{len(grades):>11} {grades.count(2):>8} {grades.count(1):>8}")
+        print(
+            f"{kind:<11} {by[(kind, 'dev')]:>4} {by[(kind, 'test')]:>5} {len(recs):>5} {para[kind]:>11} "
+            f"{len(grades):>11} {grades.count(2):>8} {grades.count(1):>8}"
+        )
     grades = [g for r in records for g in r.get("relevant", {}).values()]
-    print(f"{'all':<11} {sum(v for (k, s), v in by.items() if s == 'dev'):>4} "
-          f"{sum(v for (k, s), v in by.items() if s == 'test'):>5} {len(records):>5} {sum(para.values()):>11} "
-          f"{len(grades):>11} {grades.count(2):>8} {grades.count(1):>8}")
-    owners = collections.Counter(known[m].split("/")[0] for r in records for m in r.get("relevant", {}) if m in known)
+    print(
+        f"{'all':<11} {sum(v for (k, s), v in by.items() if s == 'dev'):>4} "
+        f"{sum(v for (k, s), v in by.items() if s == 'test'):>5} {len(records):>5} {sum(para.values()):>11} "
+        f"{len(grades):>11} {grades.count(2):>8} {grades.count(1):>8}"
+    )
+    owners = collections.Counter(
+        known[m].split("/")[0] for r in records for m in r.get("relevant", {}) if m in known
+    )
     print("relevant Message-IDs per mailbox:", dict(sorted(owners.items())))
     if problems:
         print(f"\n{len(problems)} problem(s):", file=sys.stderr)
