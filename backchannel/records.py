@@ -223,7 +223,7 @@ class Citation:
     """Where a message came from, so that a reader can cite it and find the original.
 
     Mail: ``native_id`` is the Message-ID header and ``locator`` the mailbox path
-    (maildir file, ``mbox#offset``, or the IMAP mirror's folder/UID file).
+    (maildir file, ``mbox:<byte offset>``, or IMAP's ``<folder>/<uidvalidity>/<uid>.eml``).
     Slack: ``native_id`` is the message ``ts`` and ``container`` the channel.
     """
 
