@@ -129,6 +129,25 @@ def build(ctx: Context) -> None:
 
 
 @cli.command()
+@click.option("--full", is_flag=True, help="Drop every message vector and embed all messages again.")
+@pass_ctx
+@friendly_errors
+def reindex(ctx: Context, full: bool) -> None:
+    """Embed built messages that have no search vector yet (the database stays the system of record)."""
+    from backchannel.vectors import index_vectors
+
+    if not ctx.settings.search_vectors:
+        raise click.ClickException(
+            "search_vectors is off: search is keyword only, there is nothing to embed."
+        )
+    with ctx.store() as store:
+        if full:
+            store.drop_vectors()
+        done = index_vectors(store, quiet=ctx.quiet)
+    click.echo(f"embedded {done} messages")
+
+
+@cli.command()
 @click.option("--host", help="Address to listen on (setting: host).")
 @click.option("--port", type=int, help="Port (setting: port).")
 @pass_ctx

@@ -19,6 +19,7 @@ from backchannel.errors import ConfigError
 from backchannel.query import ParsedQuery, parse_query
 from backchannel.records import Citation, SearchHit, Viewer
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
+from backchannel.vectors import VectorIndex, index_for
 
 __all__ = ["ParsedQuery", "SearchResult", "get_backend", "parse_query", "render_snippet", "search"]
 
@@ -43,13 +44,34 @@ def render_snippet(marked: str) -> str:
     return str(escape(marked)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
+#: Candidates each ranker contributes before fusion.
+POOL = 100
+#: Reciprocal-rank-fusion constant (Cormack et al. 2009): a hit's fused score is sum(1 / (RRF_K + rank)).
+RRF_K = 60
+MODES = ("hybrid", "bm25", "vector")
+#: Vector hits below this cosine similarity are left out: a nearest message always exists,
+#: a related one does not. MiniLM puts unrelated short texts around 0.0-0.25.
+MIN_SIMILARITY = 0.3
+
+
 class SqliteSearch:
-    """The embedded default: SQLite FTS5, BM25, subject matches weighted 3x."""
+    """The embedded default: SQLite FTS5 BM25 (subject matches weighted 3x) fused with MiniLM vectors.
+
+    ``mode`` "hybrid" fuses both rankings by reciprocal rank; "bm25" and
+    "vector" use one (the relevance benchmark compares the three). Vector hits
+    pass the same access filter and operators as BM25 hits, and drop those
+    with an excluded word. A quoted phrase asks for exact words: such a query
+    is BM25 alone.
+    """
 
     name = "sqlite"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, mode: str = "hybrid", index: VectorIndex | None = None) -> None:
+        if mode not in MODES:
+            raise ConfigError(f"[C011] Unknown search mode {mode!r}. Known modes: {', '.join(MODES)}.")
         self.store = store
+        self.mode = mode
+        self.index = index
 
     def search(self, viewer: Viewer, query: ParsedQuery, limit: int) -> SearchResult:
         result = SearchResult(query="", problems=query.problems)
@@ -60,19 +82,58 @@ class SqliteSearch:
                 return result
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
             return result
-        rows = self.store.search_fts(viewer, query.fts(), limit, filters=query.filters)
-        if not rows and len(query.phrases) > 1:
-            rows = self.store.search_fts(viewer, query.fts(any_term=True), limit, filters=query.filters)
-            result.relaxed = bool(rows)
-        result.hits = [_hit(r) for r in rows]
+        pool = max(limit, POOL)
+        bm25: list[sqlite3.Row] = []
+        if self.mode != "vector":
+            bm25 = self.store.search_fts(viewer, query.fts(), pool, filters=query.filters)
+            if not bm25 and len(query.phrases) > 1:
+                bm25 = self.store.search_fts(viewer, query.fts(any_term=True), pool, filters=query.filters)
+                result.relaxed = bool(bm25)
+        exact = any(" " in p for p in query.phrases)
+        vector = [] if self.mode == "bm25" or exact else self._vector_rows(viewer, query, pool)
+        if not vector:
+            result.hits = [_hit(r) for r in bm25[:limit]]
+            return result
+        if not bm25:
+            result.relaxed = False
+            result.hits = [_hit(r, score=s) for r, s in vector[:limit]]
+            return result
+        result.hits = _fuse(bm25, [r for r, _ in vector], limit)
         return result
 
+    def _vector_rows(self, viewer: Viewer, query: ParsedQuery, pool: int) -> list[tuple[sqlite3.Row, float]]:
+        index = self.index or index_for(self.store)
+        if index.size(self.store) == 0:
+            return []
+        near = [
+            (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), pool) if s >= MIN_SIMILARITY
+        ]
+        allowed = self.store.hits_among(viewer, [mid for mid, _ in near], query.filters)
+        if query.excluded and allowed:
+            dropped = self.store.ids_matching(
+                ParsedQuery(query.excluded, ()).fts(any_term=True), list(allowed)
+            )
+            allowed = {k: v for k, v in allowed.items() if k not in dropped}
+        return [(allowed[mid], round(score, 4)) for mid, score in near if mid in allowed]
 
-def _hit(r: sqlite3.Row) -> SearchHit:
+
+def _fuse(bm25: list[sqlite3.Row], vector: list[sqlite3.Row], limit: int) -> list[SearchHit]:
+    """Reciprocal-rank fusion; ties go to the newer message. BM25's row (with its snippet) is kept."""
+    fused: dict[str, float] = {}
+    rows: dict[str, sqlite3.Row] = {}
+    for ranking in (bm25, vector):
+        for rank, row in enumerate(ranking, start=1):
+            fused[row["id"]] = fused.get(row["id"], 0.0) + 1.0 / (RRF_K + rank)
+            rows.setdefault(row["id"], row)
+    order = sorted(fused, key=lambda mid: (-fused[mid], -rows[mid]["ts"]))[:limit]
+    return [_hit(rows[mid], score=round(fused[mid], 6)) for mid in order]
+
+
+def _hit(r: sqlite3.Row, score: float | None = None) -> SearchHit:
     return SearchHit(
         message_id=r["id"],
         thread_id=r["thread_id"],
-        score=round(-float(r["rank"]), 4),
+        score=round(-float(r["rank"]), 4) if score is None else score,
         snippet=render_snippet(r["snippet"] or r["subject_marked"] or ""),
         subject=r["subject"] or "",
         author_name=r["author_name"] or r["author_key"],
@@ -102,9 +163,13 @@ def get_backend(name: str, store: Store) -> SearchBackend:
 
 
 def search(
-    store: Store, viewer: Viewer, text: str, *, limit: int = 20, backend: str = "sqlite"
+    store: Store, viewer: Viewer, text: str, *, limit: int = 20, backend: str = "sqlite", mode: str = "hybrid"
 ) -> SearchResult:
-    """Run a user's query with the viewer's access. The importable face of `backchannel search`."""
-    result = get_backend(backend, store).search(viewer, parse_query(text), limit)
+    """Run a user's query with the viewer's access. The importable face of `backchannel search`.
+
+    Without message vectors (``search_vectors`` off, or not embedded yet) "hybrid" is BM25 alone.
+    """
+    engine = SqliteSearch(store, mode) if backend == "sqlite" else get_backend(backend, store)
+    result = engine.search(viewer, parse_query(text), limit)
     result.query = text
     return result

@@ -109,6 +109,11 @@ class Settings:
         "Let the MiniLM model compare a mention's context with its candidates' descriptions where the "
         "cheaper signals leave it close ('Jaguar' the car or the cat). More accurate, a little slower.",
     )
+    search_vectors: bool = _setting(
+        True,
+        "Embed each built message (subject + what its author wrote) with MiniLM and fuse vector "
+        "similarity with BM25 in search. Off: keyword search only, and builds skip the embedding step.",
+    )
     thread_window_days: int = _setting(
         14, "A mail with no threading headers joins a same-subject thread only within this many days."
     )

@@ -136,6 +136,12 @@ def build(store: Store, settings: Settings, *, quiet: bool = False) -> BuildStat
         t0 = time.perf_counter()
         _local_topics(store, settings, engines.linker.is_alias)
         stats.timed("local_topics", t0)
+    if settings.search_vectors:
+        from backchannel.vectors import index_vectors
+
+        t0 = time.perf_counter()
+        index_vectors(store, quiet=quiet)
+        stats.timed("vectors", t0)
     t0 = time.perf_counter()
     stats.pages = store.refresh_pages(settings.min_topic_mentions)
     stats.timed("pages", t0)

@@ -32,6 +32,7 @@ from backchannel.store.migrations import migrate
 from backchannel.store.pseudonyms import PseudonymQueries
 from backchannel.store.reads import ReadQueries
 from backchannel.store.sources import SourceQueries
+from backchannel.store.vectors import VectorQueries
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def entity_key(title: str) -> str:
     return title.strip().replace(" ", "_").lower()
 
 
-class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries):
+class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries, VectorQueries):
     """One open database. Not shared between threads: open one per thread."""
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
@@ -477,6 +478,7 @@ class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries):
                 ],
             )
             self.db.execute("DELETE FROM messages_fts WHERE message_id = ?", (built.id,))
+            self.db.execute("DELETE FROM message_vectors WHERE message_id = ?", (built.id,))
             self.db.execute(
                 "INSERT INTO messages_fts (message_id, subject, body) VALUES (?, ?, ?)",
                 (built.id, built.subject, built.authored),

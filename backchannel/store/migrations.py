@@ -236,6 +236,16 @@ M005_CURATION = """
         CREATE INDEX mentions_label ON mentions(label);
 """
 
+M006_VECTORS = """
+        CREATE TABLE message_vectors (
+            message_id TEXT PRIMARY KEY REFERENCES messages(id),
+            content_hash TEXT NOT NULL,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE INDEX message_vectors_hash ON message_vectors(model, content_hash);
+"""
+
 #: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
 MIGRATIONS: list[str] = [
     M001_INITIAL,
@@ -243,6 +253,7 @@ MIGRATIONS: list[str] = [
     M003_NAMED_SOURCES,
     M004_PSEUDONYMS_VAULT,
     M005_CURATION,
+    M006_VECTORS,
 ]
 
 

@@ -92,7 +92,7 @@ def _period(since: datetime | None, until: datetime | None, alias: str = "m") ->
 
 
 #: What a search hit shows and cites (m: messages, p: its author, s: its source).
-_HIT_COLUMNS = (
+HIT_COLUMNS = (
     "m.id, m.thread_id, m.kind, m.container, m.ts, m.subject, m.native_id, m.locator, "
     "p.name AS author_name, p.primary_key AS author_key, s.name AS source_name, s.root AS source_root"
 )
@@ -340,7 +340,7 @@ class ReadQueries:
         vis, vparams = visible_clause(viewer)
         extra, fparams = filter_clause(filters or SearchFilters())
         return self.db.execute(
-            f"SELECT {_HIT_COLUMNS}, bm25(messages_fts, 0.0, 3.0, 1.0) AS rank, "
+            f"SELECT {HIT_COLUMNS}, bm25(messages_fts, 0.0, 3.0, 1.0) AS rank, "
             f"snippet(messages_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 24) AS snippet, "
             f"highlight(messages_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}') AS subject_marked "
             f"FROM messages_fts JOIN messages m ON m.id = messages_fts.message_id "
@@ -354,7 +354,7 @@ class ReadQueries:
         vis, vparams = visible_clause(viewer)
         extra, fparams = filter_clause(filters)
         return self.db.execute(
-            f"SELECT {_HIT_COLUMNS}, 0.0 AS rank, substr(m.body, 1, 200) AS snippet, "
+            f"SELECT {HIT_COLUMNS}, 0.0 AS rank, substr(m.body, 1, 200) AS snippet, "
             f"m.subject AS subject_marked FROM messages m "
             f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
             f"WHERE {vis}{extra} ORDER BY m.ts DESC LIMIT ?",

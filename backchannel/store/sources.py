@@ -132,6 +132,7 @@ class SourceQueries:
         for table, column in (
             ("mentions", "message_id"),
             ("messages_fts", "message_id"),
+            ("message_vectors", "message_id"),
             ("message_access", "message_id"),
             ("recipients", "message_id"),
             ("locations", "message_id"),

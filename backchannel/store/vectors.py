@@ -1,0 +1,119 @@
+"""Message vectors for semantic search: the store keeps them; ``backchannel.vectors`` makes and searches them.
+
+A vector belongs to a message's built text: rebuilding or deleting the
+message deletes its vector (``core.save_built``, ``sources.delete_messages``),
+and the next build or ``backchannel reindex`` embeds it again. Vectors are
+float16, unit length; ``model`` names what made them, so a new model means
+new vectors rather than a mixed index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from backchannel.records import SearchFilters, Viewer
+from backchannel.store.reads import HIT_COLUMNS, filter_clause, visible_clause
+
+
+class VectorQueries:
+    db: sqlite3.Connection
+
+    def texts_to_embed(self, model: str, limit: int = 1000) -> list[sqlite3.Row]:
+        """Built messages with no vector from ``model``: (id, subject, authored)."""
+        return self.db.execute(
+            "SELECT m.id, m.subject, m.authored FROM messages m "
+            "LEFT JOIN message_vectors v ON v.message_id = m.id AND v.model = ? "
+            "WHERE m.built_at IS NOT NULL AND v.message_id IS NULL ORDER BY m.id LIMIT ?",
+            (model, limit),
+        ).fetchall()
+
+    def count_to_embed(self, model: str) -> int:
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM messages m LEFT JOIN message_vectors v "
+                "ON v.message_id = m.id AND v.model = ? "
+                "WHERE m.built_at IS NOT NULL AND v.message_id IS NULL",
+                (model,),
+            ).fetchone()[0]
+        )
+
+    def vectors_by_hash(self, model: str, hashes: Iterable[str]) -> dict[str, bytes]:
+        """Vectors already made for the same text (a copy, a re-sent mail): hash -> vector."""
+        out: dict[str, bytes] = {}
+        wanted = list(set(hashes))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for digest, blob in self.db.execute(
+                "SELECT content_hash, vector FROM message_vectors "
+                f"WHERE model = ? AND content_hash IN ({marks})",
+                (model, *chunk),
+            ):
+                out[str(digest)] = bytes(blob)
+        return out
+
+    def save_vectors(self, model: str, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """(message id, content hash, float16 bytes) rows, in one transaction."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO message_vectors (message_id, content_hash, model, vector) "
+                "VALUES (?, ?, ?, ?)",
+                [(mid, digest, model, blob) for mid, digest, blob in rows],
+            )
+
+    def drop_vectors(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM message_vectors")
+
+    def vector_rows(self, model: str) -> Iterator[tuple[str, bytes]]:
+        """Every (message id, vector) of ``model``, for loading the index."""
+        for mid, blob in self.db.execute(
+            "SELECT message_id, vector FROM message_vectors WHERE model = ? ORDER BY rowid", (model,)
+        ):
+            yield str(mid), bytes(blob)
+
+    def vectors_stamp(self, model: str) -> tuple[int, int]:
+        """(count, last rowid) of ``model``'s vectors: changes whenever the index must reload."""
+        row = self.db.execute(
+            "SELECT count(*), coalesce(max(rowid), 0) FROM message_vectors WHERE model = ?", (model,)
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def ids_matching(self, match: str, ids: list[str]) -> set[str]:
+        """Those of ``ids`` whose indexed text matches the FTS5 expression ``match``."""
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                str(r[0])
+                for r in self.db.execute(
+                    "SELECT message_id FROM messages_fts "
+                    f"WHERE messages_fts MATCH ? AND message_id IN ({marks})",
+                    (match, *chunk),
+                )
+            )
+        return out
+
+    def hits_among(
+        self, viewer: Viewer, ids: list[str], filters: SearchFilters | None = None
+    ) -> dict[str, sqlite3.Row]:
+        """Hit rows for those of ``ids`` the viewer may read and the filters keep (order not kept)."""
+        vis, vparams = visible_clause(viewer)
+        extra, fparams = filter_clause(filters or SearchFilters())
+        out: dict[str, sqlite3.Row] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            params: tuple[Any, ...] = (*chunk, *vparams, *fparams)
+            for row in self.db.execute(
+                f"SELECT {HIT_COLUMNS}, 0.0 AS rank, substr(m.body, 1, 240) AS snippet, "
+                f"m.subject AS subject_marked FROM messages m "
+                f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
+                f"WHERE m.id IN ({marks}) AND {vis}{extra}",
+                params,
+            ):
+                out[str(row["id"])] = row
+        return out
