@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: What made the vectors (and how): a change here means every message is embedded again.
-MODEL = "all-minilm-l6-v2:subject+authored:600"
-#: Characters of subject + authored text embedded (about 128 word pieces).
-EMBED_CHARS = 600
-BATCH = 64
+MODEL = "all-minilm-l6-v2:subject+authored:300"
+#: Characters of subject + authored text embedded (about 54 word pieces on Enron mail). On the
+#: relevance set 300 scored as well as 600 (bench/RESULTS.md) and embeds 1.4x faster.
+EMBED_CHARS = 300
+#: Texts per forward pass. On the 2-core CPU, 8-16 ran at ~56 texts/s and 64 at ~30 (padding
+#: and cache effects), so small batches, each of similar lengths (the input is length-sorted).
+BATCH = 16
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
