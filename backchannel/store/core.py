@@ -30,7 +30,7 @@ from backchannel.store.clock import now as _now
 from backchannel.store.curation import CurationQueries
 from backchannel.store.migrations import migrate
 from backchannel.store.pseudonyms import PseudonymQueries
-from backchannel.store.reads import ReadQueries
+from backchannel.store.reads import ReadQueries, entity_key
 from backchannel.store.sources import SourceQueries
 from backchannel.store.vectors import VectorQueries
 
@@ -55,11 +55,6 @@ def _identity_key(key: str) -> str:
 def _attachment_meta(attachment: Attachment) -> dict[str, object]:
     """What the store keeps of an attachment: never its text (that is scrubbed with the body)."""
     return {"name": attachment.name, "mime_type": attachment.mime_type, "size": attachment.size}
-
-
-def entity_key(title: str) -> str:
-    """The knowledge base's id for a Wikipedia title (lower case, underscores)."""
-    return title.strip().replace(" ", "_").lower()
 
 
 class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries, VectorQueries):

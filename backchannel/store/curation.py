@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from backchannel.errors import StoreError
 from backchannel.records import Entity, Viewer
 from backchannel.store.clock import now as _now
-from backchannel.store.reads import visible_clause
+from backchannel.store.reads import in_chunks, visible_clause
 
 #: Label of mention rows that emerging-topic detection adds (replaced on every run).
 LOCAL_LABEL = "LOCAL"
@@ -232,16 +232,15 @@ class CurationQueries:
         if message_ids is None:
             rows: Iterable[sqlite3.Row] = self.db.execute(sql)
         else:
-            ids = list(message_ids)
-            rows = [r for i in range(0, len(ids), 500) for r in self._mentions_of(sql, ids[i : i + 500])]
+            rows = [
+                r
+                for chunk, marks in in_chunks(list(message_ids))
+                for r in self.db.execute(f"{sql} WHERE message_id IN ({marks})", chunk)
+            ]
         out: dict[str, list[sqlite3.Row]] = {}
         for row in rows:
             out.setdefault(row["message_id"], []).append(row)
         return out
-
-    def _mentions_of(self, sql: str, ids: list[str]) -> list[sqlite3.Row]:
-        marks = ",".join("?" * len(ids))
-        return self.db.execute(f"{sql} WHERE message_id IN ({marks})", ids).fetchall()
 
     def person_names(self) -> list[str]:
         return [str(n) for (n,) in self.db.execute("SELECT name FROM people WHERE name != ''")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,6 +43,22 @@ def visible_clause(viewer: Viewer, alias: str = "m") -> tuple[str, tuple[Any, ..
     )
 
 
+#: Values per ``IN (...)`` list, well under SQLite's limit on bound parameters.
+IN_CHUNK = 500
+
+
+def in_chunks(values: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
+    """``values`` in slices of :data:`IN_CHUNK`, each with its ``?,?,...`` placeholders."""
+    for i in range(0, len(values), IN_CHUNK):
+        chunk = values[i : i + IN_CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
+
+def entity_key(title: str) -> str:
+    """The knowledge base's id for a Wikipedia title (lower case, underscores)."""
+    return title.strip().replace(" ", "_").lower()
+
+
 def filter_clause(filters: SearchFilters, alias: str = "m") -> tuple[str, tuple[Any, ...]]:
     """SQL conditions (`` AND ...``, possibly empty) for a query's operators."""
     parts: list[str] = []
@@ -65,7 +82,7 @@ def filter_clause(filters: SearchFilters, alias: str = "m") -> tuple[str, tuple[
             f"WHERE f_mn.message_id = {alias}.id AND (f_e.id = ? OR f_e.title = ? COLLATE NOCASE) "
             "AND f_e.grey = 0 AND f_e.id NOT IN (SELECT entity_id FROM hidden_topics))"
         )
-        params += [topic.strip().casefold().replace(" ", "_"), topic.strip()]
+        params += [entity_key(topic), topic.strip()]
     if filters.has_attachment:
         parts.append(f"{alias}.attachments != '[]'")
     period, period_params = _period(filters.since, filters.until, alias)
@@ -96,6 +113,8 @@ HIT_COLUMNS = (
     "m.id, m.thread_id, m.kind, m.container, m.ts, m.subject, m.native_id, m.locator, "
     "p.name AS author_name, p.primary_key AS author_key, s.name AS source_name, s.root AS source_root"
 )
+#: The joins HIT_COLUMNS needs, after ``messages m``.
+HIT_JOINS = "JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id"
 
 
 class ReadQueries:
@@ -343,8 +362,7 @@ class ReadQueries:
             f"SELECT {HIT_COLUMNS}, bm25(messages_fts, 0.0, 3.0, 1.0) AS rank, "
             f"snippet(messages_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 24) AS snippet, "
             f"highlight(messages_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}') AS subject_marked "
-            f"FROM messages_fts JOIN messages m ON m.id = messages_fts.message_id "
-            f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
+            f"FROM messages_fts JOIN messages m ON m.id = messages_fts.message_id {HIT_JOINS} "
             f"WHERE messages_fts MATCH ? AND {vis}{extra} ORDER BY rank, m.ts DESC LIMIT ? OFFSET ?",
             (match, *vparams, *fparams, limit, offset),
         ).fetchall()
@@ -355,8 +373,7 @@ class ReadQueries:
         extra, fparams = filter_clause(filters)
         return self.db.execute(
             f"SELECT {HIT_COLUMNS}, 0.0 AS rank, substr(m.body, 1, 200) AS snippet, "
-            f"m.subject AS subject_marked FROM messages m "
-            f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
+            f"m.subject AS subject_marked FROM messages m {HIT_JOINS} "
             f"WHERE {vis}{extra} ORDER BY m.ts DESC LIMIT ?",
             (*vparams, *fparams, limit),
         ).fetchall()

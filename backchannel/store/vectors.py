@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from backchannel.records import SearchFilters, Viewer
-from backchannel.store.reads import HIT_COLUMNS, filter_clause, visible_clause
+from backchannel.store.reads import HIT_COLUMNS, HIT_JOINS, filter_clause, in_chunks, visible_clause
 
 
 class VectorQueries:
@@ -42,10 +42,7 @@ class VectorQueries:
     def vectors_by_hash(self, model: str, hashes: Iterable[str]) -> dict[str, bytes]:
         """Vectors already made for the same text (a copy, a re-sent mail): hash -> vector."""
         out: dict[str, bytes] = {}
-        wanted = list(set(hashes))
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(list(set(hashes))):
             for digest, blob in self.db.execute(
                 "SELECT content_hash, vector FROM message_vectors "
                 f"WHERE model = ? AND content_hash IN ({marks})",
@@ -84,9 +81,7 @@ class VectorQueries:
     def ids_matching(self, match: str, ids: list[str]) -> set[str]:
         """Those of ``ids`` whose indexed text matches the FTS5 expression ``match``."""
         out: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             out.update(
                 str(r[0])
                 for r in self.db.execute(
@@ -104,14 +99,11 @@ class VectorQueries:
         vis, vparams = visible_clause(viewer)
         extra, fparams = filter_clause(filters or SearchFilters())
         out: dict[str, sqlite3.Row] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             params: tuple[Any, ...] = (*chunk, *vparams, *fparams)
             for row in self.db.execute(
                 f"SELECT {HIT_COLUMNS}, 0.0 AS rank, substr(m.body, 1, 240) AS snippet, "
-                f"m.subject AS subject_marked FROM messages m "
-                f"JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id "
+                f"m.subject AS subject_marked FROM messages m {HIT_JOINS} "
                 f"WHERE m.id IN ({marks}) AND {vis}{extra}",
                 params,
             ):
