@@ -95,7 +95,6 @@ class SqliteSearch:
             result.hits = [_hit(r) for r in bm25[:limit]]
             return result
         if not bm25:
-            result.relaxed = False
             result.hits = [_hit(r, score=s) for r, s in vector[:limit]]
             return result
         result.hits = _fuse(bm25, [r for r, _ in vector], limit)
@@ -103,8 +102,6 @@ class SqliteSearch:
 
     def _vector_rows(self, viewer: Viewer, query: ParsedQuery, pool: int) -> list[tuple[sqlite3.Row, float]]:
         index = self.index or index_for(self.store)
-        if index.size(self.store) == 0:
-            return []
         near = [
             (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), pool) if s >= MIN_SIMILARITY
         ]
@@ -153,9 +150,9 @@ def _hit(r: sqlite3.Row, score: float | None = None) -> SearchHit:
 BACKENDS = {"sqlite": SqliteSearch}
 
 
-def get_backend(name: str, store: Store) -> SearchBackend:
+def get_backend(name: str, store: Store, mode: str = "hybrid") -> SearchBackend:
     try:
-        return BACKENDS[name](store)
+        return BACKENDS[name](store, mode)
     except KeyError:
         raise ConfigError(
             f"[C010] Unknown search backend {name!r}. Known backends: {', '.join(sorted(BACKENDS))}."
@@ -169,7 +166,6 @@ def search(
 
     Without message vectors (``search_vectors`` off, or not embedded yet) "hybrid" is BM25 alone.
     """
-    engine = SqliteSearch(store, mode) if backend == "sqlite" else get_backend(backend, store)
-    result = engine.search(viewer, parse_query(text), limit)
+    result = get_backend(backend, store, mode).search(viewer, parse_query(text), limit)
     result.query = text
     return result

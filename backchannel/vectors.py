@@ -93,10 +93,6 @@ class VectorIndex:
         self._ids: list[str] = []
         self._matrix = np.zeros((0, 0), dtype=np.float32)
 
-    def size(self, store: Store) -> int:
-        self._refresh(store)
-        return len(self._ids)
-
     def nearest(self, store: Store, query: str, k: int) -> list[tuple[str, float]]:
         """The ``k`` message ids most similar to ``query``, best first, with cosine similarities.
 
