@@ -25,7 +25,17 @@ _OPERATOR = re.compile(r"(-?)([A-Za-z]+):(.*)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: Prefixes that are part of a word, not operators ("http://", "mailto:").
 _NOT_OPERATORS = frozenset({"http", "https", "mailto", "ftp", "file"})
-OPERATORS = ("from", "in", "topic", "before", "after", "during", "has")
+#: Each operator with an example, shown when it is given without a value.
+_EXAMPLES = {
+    "from": "from:phillip.allen@enron.com or from:Phillip",
+    "in": "in:#general or in:inbox",
+    "topic": 'topic:"Ruby on Rails"',
+    "before": "before:2001-06-01",
+    "after": "after:2001-05",
+    "during": "during:2001",
+    "has": "has:attachment",
+}
+OPERATORS = tuple(_EXAMPLES)
 HAS_VALUES = ("attachment",)
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 
@@ -126,17 +136,6 @@ def parse_query(text: str) -> ParsedQuery:
     if filters.since and filters.until and filters.since >= filters.until:
         problems.append("The dates leave no time between them: nothing can match.")
     return ParsedQuery(tuple(phrases), tuple(excluded), filters, tuple(problems))
-
-
-_EXAMPLES = {
-    "from": "from:phillip.allen@enron.com or from:Phillip",
-    "in": "in:#general or in:inbox",
-    "topic": 'topic:"Ruby on Rails"',
-    "before": "before:2001-06-01",
-    "after": "after:2001-05",
-    "during": "during:2001",
-    "has": "has:attachment",
-}
 
 
 def _date_span(value: str) -> tuple[datetime, datetime] | None:
