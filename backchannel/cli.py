@@ -248,7 +248,7 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None,
 
     with ctx.store() as store:
         viewer = _viewer(store, as_, everything)
-        result = run_search(store, viewer, query, limit=limit)
+        result = run_search(store, viewer, query, limit=limit, settings=ctx.settings)
     if as_json:
         click.echo(
             json.dumps(

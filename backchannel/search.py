@@ -9,6 +9,7 @@ not read.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -18,6 +19,7 @@ from markupsafe import escape
 from backchannel.errors import ConfigError
 from backchannel.query import ParsedQuery, parse_query
 from backchannel.records import Citation, SearchHit, Viewer
+from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
 from backchannel.vectors import VectorIndex, index_for
 
@@ -147,25 +149,50 @@ def _hit(r: sqlite3.Row, score: float | None = None) -> SearchHit:
     )
 
 
-BACKENDS = {"sqlite": SqliteSearch}
+def _sqlite(store: Store, mode: str, settings: Settings | None) -> SearchBackend:
+    return SqliteSearch(store, mode)
 
 
-def get_backend(name: str, store: Store, mode: str = "hybrid") -> SearchBackend:
+def _elasticsearch(store: Store, mode: str, settings: Settings | None) -> SearchBackend:
+    from backchannel.elastic import ElasticSearch  # the client is only imported when it is used
+
+    return ElasticSearch.from_settings(store, settings or Settings(), mode)
+
+
+#: Backend name (the ``search_backend`` setting) -> factory.
+BACKENDS: dict[str, Callable[[Store, str, Settings | None], SearchBackend]] = {
+    "sqlite": _sqlite,
+    "elasticsearch": _elasticsearch,
+}
+
+
+def get_backend(
+    name: str, store: Store, mode: str = "hybrid", settings: Settings | None = None
+) -> SearchBackend:
     try:
-        return BACKENDS[name](store, mode)
+        factory = BACKENDS[name]
     except KeyError:
         raise ConfigError(
             f"[C010] Unknown search backend {name!r}. Known backends: {', '.join(sorted(BACKENDS))}."
         ) from None
+    return factory(store, mode, settings)
 
 
 def search(
-    store: Store, viewer: Viewer, text: str, *, limit: int = 20, backend: str = "sqlite", mode: str = "hybrid"
+    store: Store,
+    viewer: Viewer,
+    text: str,
+    *,
+    limit: int = 20,
+    mode: str = "hybrid",
+    settings: Settings | None = None,
 ) -> SearchResult:
     """Run a user's query with the viewer's access. The importable face of `backchannel search`.
 
+    The backend is ``settings.search_backend`` (the embedded SQLite one without settings).
     Without message vectors (``search_vectors`` off, or not embedded yet) "hybrid" is BM25 alone.
     """
-    result = get_backend(backend, store, mode).search(viewer, parse_query(text), limit)
+    backend = settings.search_backend if settings is not None else "sqlite"
+    result = get_backend(backend, store, mode, settings).search(viewer, parse_query(text), limit)
     result.query = text
     return result

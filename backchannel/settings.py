@@ -114,6 +114,18 @@ class Settings:
         "Embed each built message (subject + what its author wrote) with MiniLM and fuse vector "
         "similarity with BM25 in search. Off: keyword search only, and builds skip the embedding step.",
     )
+    search_backend: str = _setting(
+        "sqlite",
+        "Where search runs: `sqlite` (the embedded default: FTS5 BM25 + MiniLM vectors in the database) "
+        "or `elasticsearch` (a cluster at elasticsearch_url, filled by `backchannel reindex --backend es`).",
+    )
+    elasticsearch_url: str = _setting(
+        "http://localhost:9200", "The Elasticsearch cluster used when search_backend is elasticsearch."
+    )
+    elasticsearch_index: str = _setting(
+        "backchannel-messages",
+        "Alias the Elasticsearch backend searches; each rebuild fills a new index behind it and swaps.",
+    )
     thread_window_days: int = _setting(
         14, "A mail with no threading headers joins a same-subject thread only within this many days."
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from backchannel.records import Mention, MessageView
 from backchannel.search import search as run_search
@@ -54,7 +54,8 @@ def home() -> str:
 @bp.route("/search")
 def search() -> str:
     q = request.args.get("q", "").strip()[:500]
-    result = run_search(get_store(), current_viewer(), q, limit=50) if q else None
+    settings = current_app.config["BACKCHANNEL_SETTINGS"]
+    result = run_search(get_store(), current_viewer(), q, limit=50, settings=settings) if q else None
     return render_template("search.html", q=q, result=result)
 
 
