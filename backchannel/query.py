@@ -1,6 +1,6 @@
 """The search query language: words, "exact phrases", -exclusions and operators.
 
-    gas prices "price cap" -weather from:phillip.allen@enron.com in:#trading
+    gas prices "price cap" -weather from:phillip.allen@enron.com in:#trading source:mail
     topic:"Ruby on Rails" after:2001-05-01 before:2001-06 during:2001 has:attachment
 
 The same operator given twice means either (``from:a from:b``: by a or b);
@@ -29,6 +29,7 @@ _NOT_OPERATORS = frozenset({"http", "https", "mailto", "ftp", "file"})
 _EXAMPLES = {
     "from": "from:phillip.allen@enron.com or from:Phillip",
     "in": "in:#general or in:inbox",
+    "source": "source:slack, source:mail or a source's name",
     "topic": 'topic:"Ruby on Rails"',
     "before": "before:2001-06-01",
     "after": "after:2001-05",
@@ -128,6 +129,7 @@ def parse_query(text: str) -> ParsedQuery:
     filters = SearchFilters(
         authors=tuple(found.get("from", ())),
         containers=tuple(found.get("in", ())),
+        sources=tuple(found.get("source", ())),
         topics=tuple(found.get("topic", ())),
         since=bounds.get("since"),
         until=bounds.get("until"),

@@ -198,6 +198,13 @@ class Viewer:
     everything: bool = False
 
 
+#: What ``source:mail`` and ``source:slack`` stand for: connector kinds.
+SOURCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "mail": ("eml", "imap", "maildir", "mbox"),
+    "slack": ("slack_api", "slack_export"),
+}
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     """What a query's operators ask for (``backchannel.query``); empty means no filter.
@@ -207,6 +214,7 @@ class SearchFilters:
 
     authors: tuple[str, ...] = ()  # an address, a Slack user id, or part of a name
     containers: tuple[str, ...] = ()  # a channel (without "#") or a mail folder
+    sources: tuple[str, ...] = ()  # "mail", "slack" (SOURCE_GROUPS), a connector kind or a source's name
     topics: tuple[str, ...] = ()  # an entity's title or id
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
@@ -214,7 +222,13 @@ class SearchFilters:
 
     def __bool__(self) -> bool:
         return bool(
-            self.authors or self.containers or self.topics or self.since or self.until or self.has_attachment
+            self.authors
+            or self.containers
+            or self.sources
+            or self.topics
+            or self.since
+            or self.until
+            or self.has_attachment
         )
 
 

@@ -26,6 +26,19 @@ from backchannel.vectors import VectorIndex, index_for
 __all__ = ["ParsedQuery", "SearchResult", "get_backend", "parse_query", "render_snippet", "search"]
 
 
+#: Facets, in the order pages show them; each value's ``refine`` is the operator that narrows to it.
+FACETS = ("source", "container", "person", "topic", "year")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: how many of the viewer's matching messages have it."""
+
+    label: str  # what the page shows: "Slack", "#general", "Phillip Allen", "Natural gas", "2001"
+    refine: str  # the operator that narrows the query to it: "source:slack", 'topic:"Natural gas"'
+    count: int
+
+
 @dataclass
 class SearchResult:
     query: str
@@ -33,6 +46,11 @@ class SearchResult:
     relaxed: bool = False  # no message had every word: these match some of them
     message: str = ""  # a hint for the user when there is nothing to search for
     problems: tuple[str, ...] = ()  # parts of the query that were not understood, explained
+    #: FACETS name -> values, most frequent first, counted over every matching message the
+    #: viewer may read (not only the hits shown), never over anything else.
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    total: int = 0  # matching messages the viewer may read
+    suggestion: str = ""  # "did you mean": the query with misspelt words replaced, if that finds more
 
 
 class SearchBackend(Protocol):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backchannel.records import (
+    SOURCE_GROUPS,
     Attachment,
     Mention,
     MessageView,
@@ -76,6 +77,16 @@ def filter_clause(filters: SearchFilters, alias: str = "m") -> tuple[str, tuple[
         marks = ",".join("?" * len(filters.containers))
         parts.append(f"{alias}.container COLLATE NOCASE IN ({marks})")
         params += list(filters.containers)
+    if filters.sources:
+        ors = []
+        for value in filters.sources:
+            kinds = SOURCE_GROUPS.get(value.casefold(), (value.casefold(),))
+            ors.append(
+                f"{alias}.kind IN ({','.join('?' * len(kinds))}) OR {alias}.source_id IN "
+                "(SELECT id FROM sources WHERE name = ? COLLATE NOCASE)"
+            )
+            params += [*kinds, value]
+        parts.append("(" + " OR ".join(ors) + ")")
     for topic in filters.topics:  # each must hold; grey and hidden topics are never searchable
         parts.append(
             "EXISTS (SELECT 1 FROM mentions f_mn JOIN entities f_e ON f_e.id = f_mn.entity_id "
