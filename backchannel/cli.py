@@ -12,7 +12,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -244,42 +243,25 @@ def link(ctx: Context) -> None:
 @friendly_errors
 def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None, everything: bool) -> None:
     """Search the knowledge base. Without --as or --all only public channels are searched."""
+    from backchannel.search import result_json
     from backchannel.search import search as run_search
 
     with ctx.store() as store:
         viewer = _viewer(store, as_, everything)
         result = run_search(store, viewer, query, limit=limit, settings=ctx.settings)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "query": result.query,
-                    "relaxed": result.relaxed,
-                    "message": result.message,
-                    "problems": list(result.problems),
-                    "hits": [
-                        {
-                            "message_id": h.message_id,
-                            "thread_id": h.thread_id,
-                            "score": h.score,
-                            "snippet": h.snippet,
-                            "subject": h.subject,
-                            "author": h.author_name,
-                            "container": h.container,
-                            "timestamp": h.timestamp.isoformat(),
-                            "citation": asdict(h.citation) if h.citation else None,
-                        }
-                        for h in result.hits
-                    ],
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(result_json(result), indent=2))
         return
     if result.message:
         click.echo(result.message)
     for problem in result.problems:
         click.echo(f"Note: {problem}")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    if result.total:
+        click.echo(
+            f"{result.total} matching message{'s' if result.total != 1 else ''}; the best {len(result.hits)}:"
+        )
     if result.relaxed:
         click.echo("No message has every word; these match some of them.")
     for h in result.hits:

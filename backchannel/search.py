@@ -10,33 +10,32 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from markupsafe import escape
 
 from backchannel.errors import ConfigError
+from backchannel.facets import FACETS, FacetValue, facet_values
 from backchannel.query import ParsedQuery, parse_query
-from backchannel.records import Citation, SearchHit, Viewer
+from backchannel.records import Citation, SearchFilters, SearchHit, Viewer
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
+from backchannel.suggest import did_you_mean
 from backchannel.vectors import VectorIndex, index_for
 
-__all__ = ["ParsedQuery", "SearchResult", "get_backend", "parse_query", "render_snippet", "search"]
-
-
-#: Facets, in the order pages show them; each value's ``refine`` is the operator that narrows to it.
-FACETS = ("source", "container", "person", "topic", "year")
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    """One value of a facet: how many of the viewer's matching messages have it."""
-
-    label: str  # what the page shows: "Slack", "#general", "Phillip Allen", "Natural gas", "2001"
-    refine: str  # the operator that narrows the query to it: "source:slack", 'topic:"Natural gas"'
-    count: int
+__all__ = [
+    "FACETS",
+    "FacetValue",
+    "ParsedQuery",
+    "SearchResult",
+    "get_backend",
+    "parse_query",
+    "render_snippet",
+    "result_json",
+    "search",
+]
 
 
 @dataclass
@@ -56,7 +55,9 @@ class SearchResult:
 class SearchBackend(Protocol):
     name: str
 
-    def search(self, viewer: Viewer, query: ParsedQuery, limit: int) -> SearchResult: ...
+    def search(
+        self, viewer: Viewer, query: ParsedQuery, limit: int, *, facets: bool = True
+    ) -> SearchResult: ...
 
 
 def render_snippet(marked: str) -> str:
@@ -93,32 +94,54 @@ class SqliteSearch:
         self.mode = mode
         self.index = index
 
-    def search(self, viewer: Viewer, query: ParsedQuery, limit: int) -> SearchResult:
+    def search(self, viewer: Viewer, query: ParsedQuery, limit: int, *, facets: bool = True) -> SearchResult:
         result = SearchResult(query="", problems=query.problems)
         if not query.phrases:
             if query.filters:
                 rows = self.store.search_filtered(viewer, query.filters, limit)
                 result.hits = [_hit(r) for r in rows]
+                if facets:
+                    self._count(result, viewer, query.filters)
                 return result
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
             return result
         pool = max(limit, POOL)
         bm25: list[sqlite3.Row] = []
+        match: str | None = None
         if self.mode != "vector":
-            bm25 = self.store.search_fts(viewer, query.fts(), pool, filters=query.filters)
+            match = query.fts()
+            bm25 = self.store.search_fts(viewer, match, pool, filters=query.filters)
             if not bm25 and len(query.phrases) > 1:
-                bm25 = self.store.search_fts(viewer, query.fts(any_term=True), pool, filters=query.filters)
+                relaxed = query.fts(any_term=True)
+                bm25 = self.store.search_fts(viewer, relaxed, pool, filters=query.filters)
                 result.relaxed = bool(bm25)
+                match = relaxed if bm25 else match
         exact = any(" " in p for p in query.phrases)
         vector = [] if self.mode == "bm25" or exact else self._vector_rows(viewer, query, pool)
         if not vector:
             result.hits = [_hit(r) for r in bm25[:limit]]
-            return result
-        if not bm25:
+        elif not bm25:
             result.hits = [_hit(r, score=s) for r, s in vector[:limit]]
-            return result
-        result.hits = _fuse(bm25, [r for r, _ in vector], limit)
+        else:
+            result.hits = _fuse(bm25, [r for r, _ in vector], limit)
+        if facets and (match is not None or vector):
+            self._count(result, viewer, query.filters, match, [r["id"] for r, _ in vector])
         return result
+
+    def _count(
+        self,
+        result: SearchResult,
+        viewer: Viewer,
+        filters: SearchFilters,
+        match: str | None = None,
+        also: list[str] | None = None,
+    ) -> None:
+        """Total and facets over what the query matches for this viewer: the words' FTS matches
+        plus the pooled vector hits (a similarity ranking has no "all"), or, for a query of
+        operators alone (neither given), every message the operators keep."""
+        total, rows = self.store.facet_counts(viewer, filters, match, also or ())
+        result.total = total
+        result.facets = facet_values(rows)
 
     def _vector_rows(self, viewer: Viewer, query: ParsedQuery, pool: int) -> list[tuple[sqlite3.Row, float]]:
         index = self.index or index_for(self.store)
@@ -204,13 +227,64 @@ def search(
     limit: int = 20,
     mode: str = "hybrid",
     settings: Settings | None = None,
+    facets: bool = True,
 ) -> SearchResult:
     """Run a user's query with the viewer's access. The importable face of `backchannel search`.
 
     The backend is ``settings.search_backend`` (the embedded SQLite one without settings).
     Without message vectors (``search_vectors`` off, or not embedded yet) "hybrid" is BM25 alone.
+    ``facets`` False skips the counts and "did you mean" (callers that only rank).
     """
     backend = settings.search_backend if settings is not None else "sqlite"
-    result = get_backend(backend, store, mode, settings).search(viewer, parse_query(text), limit)
+    query = parse_query(text)
+    result = get_backend(backend, store, mode, settings).search(viewer, query, limit, facets=facets)
     result.query = text
+    if facets and query.phrases and (not result.hits or result.relaxed):
+        result.suggestion = _checked_suggestion(store, viewer, text, query)
     return result
+
+
+def _checked_suggestion(store: Store, viewer: Viewer, text: str, query: ParsedQuery) -> str:
+    """A corrected query, offered only if it finds a message the viewer may read with every word."""
+    suggestion = did_you_mean(store, viewer, text, query)
+    if not suggestion:
+        return ""
+    corrected = parse_query(suggestion)
+    found = store.search_fts(viewer, corrected.fts(), 1, filters=corrected.filters)
+    return suggestion if found else ""
+
+
+def thread_groups(hits: list[SearchHit]) -> list[list[SearchHit]]:
+    """Hits grouped by thread, each group in rank order, groups ordered by their best hit."""
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.thread_id, []).append(hit)
+    return list(groups.values())
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """The JSON shape of a result, shared by `backchannel search --json` and the web's /api/search."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "relaxed": result.relaxed,
+        "message": result.message,
+        "problems": list(result.problems),
+        "suggestion": result.suggestion,
+        "facets": {name: [asdict(v) for v in values] for name, values in result.facets.items()},
+        "threads": [[h.message_id for h in group] for group in thread_groups(result.hits)],
+        "hits": [
+            {
+                "message_id": h.message_id,
+                "thread_id": h.thread_id,
+                "score": h.score,
+                "snippet": h.snippet,
+                "subject": h.subject,
+                "author": h.author_name,
+                "container": h.container,
+                "timestamp": h.timestamp.isoformat(),
+                "citation": asdict(h.citation) if h.citation else None,
+            }
+            for h in result.hits
+        ],
+    }

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from backchannel.records import Mention, MessageView
+from backchannel.search import result_json, thread_groups
 from backchannel.search import search as run_search
 from backchannel.store import entity_key
 from web import get_store
@@ -19,6 +20,14 @@ from web.render import RenderedBody, excerpt, render_body
 
 bp = Blueprint("wiki", __name__)
 
+#: Facet names and their headings on the search page, in order.
+FACET_TITLES = (
+    ("source", "Source"),
+    ("container", "Channel or folder"),
+    ("person", "From"),
+    ("topic", "Topic"),
+    ("year", "Year"),
+)
 #: Big enough to count everything on the quick-stats card.
 _ALL = 1_000_000
 
@@ -56,7 +65,23 @@ def search() -> str:
     q = request.args.get("q", "").strip()[:500]
     settings = current_app.config["BACKCHANNEL_SETTINGS"]
     result = run_search(get_store(), current_viewer(), q, limit=50, settings=settings) if q else None
-    return render_template("search.html", q=q, result=result)
+    groups = thread_groups(result.hits) if result else []
+    return render_template("search.html", q=q, result=result, groups=groups, facet_titles=FACET_TITLES)
+
+
+@bp.route("/api/search")
+def api_search() -> Response | tuple[Response, int]:
+    """The search page as JSON (the shape of `backchannel search --json`), with the session's access."""
+    q = request.args.get("q", "").strip()[:500]
+    if not q:
+        return jsonify(error="Give a query: /api/search?q=gas+prices (limit: 1-200, default 20)."), 400
+    try:
+        limit = min(max(int(request.args.get("limit", 20)), 1), 200)
+    except ValueError:
+        return jsonify(error="limit must be a whole number from 1 to 200."), 400
+    settings = current_app.config["BACKCHANNEL_SETTINGS"]
+    result = run_search(get_store(), current_viewer(), q, limit=limit, settings=settings)
+    return jsonify(result_json(result))
 
 
 @bp.route("/thread/<thread_id>")

@@ -28,6 +28,7 @@ from backchannel.records import (
 )
 from backchannel.store.clock import now as _now
 from backchannel.store.curation import CurationQueries
+from backchannel.store.facets import FacetQueries
 from backchannel.store.migrations import migrate
 from backchannel.store.pseudonyms import PseudonymQueries
 from backchannel.store.reads import ReadQueries, entity_key
@@ -57,7 +58,7 @@ def _attachment_meta(attachment: Attachment) -> dict[str, object]:
     return {"name": attachment.name, "mime_type": attachment.mime_type, "size": attachment.size}
 
 
-class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries, VectorQueries):
+class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries, VectorQueries, FacetQueries):
     """One open database. Not shared between threads: open one per thread."""
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
