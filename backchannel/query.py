@@ -38,6 +38,11 @@ _EXAMPLES = {
 }
 OPERATORS = tuple(_EXAMPLES)
 HAS_VALUES = ("attachment",)
+#: Lucene's (and Elasticsearch's) English stop words: left out of relaxed any-word queries.
+STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then "
+    "there these they this to was will with".split()
+)
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 
 
@@ -51,9 +56,17 @@ class ParsedQuery:
     problems: tuple[str, ...] = ()  # what was not understood, in words for the user
 
     def fts(self, any_term: bool = False) -> str:
-        """The FTS5 MATCH expression. Every term is quoted, so user input is never FTS syntax."""
+        """The FTS5 MATCH expression. Every term is quoted, so user input is never FTS syntax.
+
+        ``any_term``: any of the words (the relaxed query when no message has all),
+        leaving out stop words unless nothing else is left ("the" and "in" match
+        nearly every message, so they would fill the results).
+        """
+        phrases = self.phrases
+        if any_term:
+            phrases = tuple(p for p in self.phrases if p.casefold() not in STOP_WORDS) or self.phrases
         joiner = " OR " if any_term else " "
-        expr = joiner.join(f'"{p}"' for p in self.phrases)
+        expr = joiner.join(f'"{p}"' for p in phrases)
         for term in self.excluded:
             expr = f'({expr}) NOT "{term}"'
         return expr

@@ -74,3 +74,10 @@ def test_query_operator_values_are_never_fts_syntax() -> None:
 def test_query_filters_are_falsy_when_empty() -> None:
     assert not SearchFilters()
     assert SearchFilters(has_attachment=True)
+
+
+def test_relaxed_query_leaves_out_stop_words_unless_nothing_else_is_left() -> None:
+    assert parse_query("the pipeline in Houston").fts(any_term=True) == '"pipeline" OR "Houston"'
+    assert parse_query("the pipeline in Houston").fts() == '"the" "pipeline" "in" "Houston"'
+    assert parse_query("to be or not").fts(any_term=True) == '"to" OR "be" OR "or" OR "not"'
+    assert parse_query('"in the money" gas').fts(any_term=True) == '"in the money" OR "gas"'
