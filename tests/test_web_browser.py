@@ -132,6 +132,18 @@ def test_web_browser_sign_in_search_thread_topic(browser: Any, base_url: str, tm
     _search(browser, "annual report")
     assert browser.find_element(By.CSS_SELECTOR, ".snippet mark").text.lower() in ("annual", "report")
     _shot(browser, tmp_path, "search")
+
+    # A misspelt query offers the correction; a facet narrows the results with its operator.
+    _search(browser, "anual report")
+    browser.find_element(By.CSS_SELECTOR, "#did-you-mean a").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".hit")))
+    assert browser.find_element(By.CSS_SELECTOR, ".snippet mark").text.lower() in ("annual", "report")
+    year = browser.find_element(By.CSS_SELECTOR, "#facet-year .facet-values a")
+    year_count = int(year.find_element(By.XPATH, "following-sibling::span").text)
+    year.click()
+    wait.until(ec.url_contains("during:"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".hit")) <= year_count
+    _search(browser, "annual report")
     browser.find_element(By.CSS_SELECTOR, "a.hit-link").click()
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.message")))
     assert "#m-" in browser.current_url

@@ -89,7 +89,7 @@ class FacetQueries:
                 out.append(FacetRow(facet, str(key), str(label), int(count)))
         return total, out
 
-    def vocabulary(self, min_docs: int = 2) -> list[tuple[str, int]]:
+    def vocabulary(self, min_docs: int = 1) -> list[tuple[str, int]]:
         """Indexed terms (Porter stems) found in at least ``min_docs`` messages, with their counts.
 
         Operator data: callers must not show a term unless :meth:`surface_forms`
