@@ -129,21 +129,38 @@ def build(ctx: Context) -> None:
 
 @cli.command()
 @click.option("--full", is_flag=True, help="Drop every message vector and embed all messages again.")
+@click.option(
+    "--backend",
+    type=click.Choice(["sqlite", "es", "elasticsearch"]),
+    help="sqlite: embed missing vectors (the index lives in the database). es: also rebuild the "
+    "Elasticsearch index and move its alias to it. Default: the search_backend setting.",
+)
 @pass_ctx
 @friendly_errors
-def reindex(ctx: Context, full: bool) -> None:
-    """Embed built messages that have no search vector yet (the database stays the system of record)."""
+def reindex(ctx: Context, full: bool, backend: str | None) -> None:
+    """Embed built messages that have no search vector yet; with --backend es, rebuild the
+    Elasticsearch index from the database (which stays the system of record)."""
     from backchannel.vectors import index_vectors
 
-    if not ctx.settings.search_vectors:
+    target = "elasticsearch" if backend == "es" else backend or ctx.settings.search_backend
+    if target != "elasticsearch" and not ctx.settings.search_vectors:
         raise click.ClickException(
             "search_vectors is off: search is keyword only, there is nothing to embed."
         )
     with ctx.store() as store:
-        if full:
-            store.drop_vectors()
-        done = index_vectors(store, quiet=ctx.quiet)
-    click.echo(f"embedded {done} messages")
+        if ctx.settings.search_vectors:
+            if full:
+                store.drop_vectors()
+            click.echo(f"embedded {index_vectors(store, quiet=ctx.quiet)} messages")
+        if target == "elasticsearch":
+            from backchannel.elastic import rebuild_index
+
+            stats = rebuild_index(store, ctx.settings, quiet=ctx.quiet)
+            click.echo(
+                f"indexed {stats.indexed} messages ({stats.with_vector} with vectors) into {stats.index}; "
+                f"{stats.alias} now points at it"
+                + (f" (replaced and deleted {', '.join(stats.replaced)})" if stats.replaced else "")
+            )
 
 
 @cli.command()
