@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from backchannel.cli import cli
-from backchannel.elastic import BulkRetry, ElasticError, ElasticSearch, IndexingError, index_template, reads
+from backchannel.elastic import BulkRetry, ElasticError, ElasticSearch, IndexingError, index_template, resolve
 from backchannel.elastic.client import client_for
 from backchannel.elastic.documents import documents
 from backchannel.elastic.indexing import alias_actions, rebuild_index
@@ -210,7 +210,7 @@ def test_operator_filters_keep_what_sql_keeps(store, docs, text) -> None:
     filters = parse_query(text).filters
     assert filters, text
     for name, viewer in _viewers(store).items():
-        where = search_filter(viewer, filters, reads.resolve(store, filters))
+        where = search_filter(viewer, filters, resolve(store, filters))
         kept = {mid for mid, doc in docs.items() if matches(where, doc)}
         expected = {r["id"] for r in store.search_filtered(viewer, filters, limit=100_000)}
         assert kept == expected, (text, name)
@@ -218,12 +218,12 @@ def test_operator_filters_keep_what_sql_keeps(store, docs, text) -> None:
 
 def test_operators_that_name_nothing_match_nothing(store) -> None:
     filters = parse_query('from:nobody-by-that-name topic:"No such topic at all"').filters
-    assert operator_filters(filters, reads.resolve(store, filters)) == [
+    assert operator_filters(filters, resolve(store, filters)) == [
         {"match_none": {}},
         {"match_none": {}},
     ]
     dated = parse_query("after:2001-05 before:2001-06 has:attachment").filters
-    assert operator_filters(dated, reads.resolve(store, dated)) == [
+    assert operator_filters(dated, resolve(store, dated)) == [
         {"range": {"ts": {"gte": 988675200000, "lt": 991353600000}}},
         {"term": {"has_attachment": True}},
     ]
@@ -233,14 +233,14 @@ def test_grey_and_hidden_topics_are_not_searchable(built_settings, tmp_path) -> 
     db = tmp_path / "copy.sqlite"
     shutil.copy(built_settings.database_path, db)
     with Store.open(db) as s:
-        assert reads.topic_ids(s, "Natural gas") == ("natural_gas",)
+        assert s.topic_ids("Natural gas") == ("natural_gas",)
         s.hide_topic("natural_gas", "test")
         s.db.execute("UPDATE entities SET grey = 1 WHERE id = 'california'")
         s.db.commit()
         for topic in ("Natural gas", "California"):
             filters = SearchFilters(topics=(topic,))
-            assert reads.resolve(s, filters).topic_ids == ((),)
-            assert operator_filters(filters, reads.resolve(s, filters)) == [{"match_none": {}}]
+            assert resolve(s, filters).topic_ids == ((),)
+            assert operator_filters(filters, resolve(s, filters)) == [{"match_none": {}}]
             assert s.search_filtered(ALL, filters) == []  # the SQL agrees
         built = list(documents(s))
         assert not any({"natural_gas", "california"} & set(d["topics"]) for d in built)
@@ -270,7 +270,7 @@ def test_bm25_query_needs_every_word_and_phrase_and_no_exclusion() -> None:
 
 def test_knn_prefilter_is_the_bm25_filter(store) -> None:
     query = parse_query("database design -invoices in:#engineering from:Raj")
-    where = search_filter(_viewers(store)["tomas"], query.filters, reads.resolve(store, query.filters))
+    where = search_filter(_viewers(store)["tomas"], query.filters, resolve(store, query.filters))
     knn = knn_section([0.1] * DIMS, 100, where, query.excluded)
     lexical = bm25_query(query, where)
     assert knn["filter"]["bool"]["filter"] == lexical["bool"]["filter"] == [where]
@@ -348,7 +348,7 @@ def test_a_failed_document_is_reported_and_the_old_index_keeps_serving(store, se
         rebuild_index(store, _es_settings(settings, standin.url), quiet=True, retry=FAST)
 
     stats = caught.value.stats
-    assert stats.failed == 2 and stats.indexed == reads.built_count(store) - 2
+    assert stats.failed == 2 and stats.indexed == store.built_count() - 2
     reasons = dict(stats.failures)
     assert reasons[bad].startswith("document_parsing_exception: ")
     assert reasons[never].startswith("es_rejected_execution_exception: ")
@@ -375,7 +375,7 @@ def test_cli_reindex_backend_es_embeds_then_rebuilds(built_settings, standin, tm
     first = CliRunner().invoke(cli, args, env=env)
     assert first.exit_code == 0, first.output
     with Store.open(db) as s:
-        count = reads.built_count(s)
+        count = s.built_count()
     assert "embedded 0 messages" in first.output
     assert f"indexed {count} messages ({count} with vectors) into {ALIAS}-" in first.output
     (index,) = standin.aliases[ALIAS]

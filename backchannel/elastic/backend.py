@@ -18,11 +18,11 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from backchannel.elastic import reads
 from backchannel.elastic.client import ElasticError, api_error, client_for, translated
 from backchannel.elastic.facets import facets_of
 from backchannel.elastic.queries import (
     Body,
+    Resolved,
     bm25_query,
     bm25_request,
     count_request,
@@ -33,7 +33,7 @@ from backchannel.elastic.queries import (
 )
 from backchannel.errors import ConfigError
 from backchannel.query import ParsedQuery
-from backchannel.records import SearchHit, Viewer
+from backchannel.records import SearchFilters, SearchHit, Viewer
 from backchannel.search import MODES, POOL, SearchResult, _fuse, _hit, render_snippet
 from backchannel.settings import Settings
 from backchannel.store import Store
@@ -89,7 +89,7 @@ class ElasticSearch:
         if not query.phrases and not query.filters:
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
             return result
-        where = search_filter(viewer, query.filters, reads.resolve(self.store, query.filters))
+        where = search_filter(viewer, query.filters, resolve(self.store, query.filters))
         if not query.phrases:
             return self._filtered(viewer, query, where, limit, result, facets)
         pool = max(limit, POOL)
@@ -211,3 +211,11 @@ def _count(result: SearchResult, answer: dict[str, Any], store: Store) -> None:
 def _item_error(response: dict[str, Any], alias: str) -> ElasticError:
     """An error in one ``_msearch`` answer, as the same error the whole request would give."""
     return api_error(int(response.get("status", 500)), response, alias)
+
+
+def resolve(store: Store, filters: SearchFilters) -> Resolved:
+    """``from:`` values to the ids of the people they name, each ``topic:`` to its searchable entities."""
+    return Resolved(
+        author_ids=store.author_ids(filters.authors) if filters.authors else (),
+        topic_ids=tuple(store.topic_ids(topic) for topic in filters.topics),
+    )

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from backchannel.elastic import reads
 from backchannel.records import SOURCE_GROUPS
 from backchannel.store import Store
+from backchannel.vectors import MODEL
 
 _GROUP_OF = {kind: group for group, kinds in SOURCE_GROUPS.items() for kind in kinds}
 
@@ -30,7 +30,7 @@ def document(
     author_keys: Sequence[str],
     vector: bytes | None,
 ) -> dict[str, Any]:
-    """The document of one message (a row of ``reads.built_messages``)."""
+    """The document of one message (a row of ``Store.built_messages``)."""
     doc: dict[str, Any] = {
         "message_id": row["id"],
         "thread_id": row["thread_id"],
@@ -61,12 +61,12 @@ def document(
 
 def documents(store: Store, batch: int = 500) -> Iterator[dict[str, Any]]:
     """Every built message's document, reading the store ``batch`` messages at a time."""
-    for rows in reads.built_messages(store, batch):
+    for rows in store.built_messages(batch):
         ids = [r["id"] for r in rows]
-        access = reads.access_lists(store, ids)
-        topics = reads.linked_topics(store, ids)
-        keys = reads.identity_keys(store, [r["author_id"] for r in rows])
-        vectors = reads.message_vectors(store, ids)
+        access = store.access_lists(ids)
+        topics = store.linked_topics(ids)
+        keys = store.identity_keys_of([r["author_id"] for r in rows])
+        vectors = store.message_vectors(MODEL, ids)
         for row in rows:
             yield document(
                 row,

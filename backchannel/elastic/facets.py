@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from backchannel.elastic import reads
 from backchannel.facets import FacetValue, facet_values
 from backchannel.store import Store
 from backchannel.store.facets import FACET_VALUES, FacetRow
@@ -29,11 +28,11 @@ def facet_rows(aggregations: dict[str, Any], store: Store) -> list[FacetRow]:
     for b in buckets.get("container", []):
         kind, container = b["key"]
         rows.append(FacetRow("container", f"{kind}\0{container}", container, b["doc_count"]))
-    people = reads.people(store, [int(b["key"]) for b in buckets.get("person", [])])
+    people = store.people_refs([int(b["key"]) for b in buckets.get("person", [])])
     for b in buckets.get("person", []):
         if (ref := people.get(int(b["key"]))) is not None:
             rows.append(FacetRow("person", ref.key, ref.name, b["doc_count"]))
-    titles = reads.topic_titles(store, [str(b["key"]) for b in buckets.get("topic", [])])
+    titles = store.topic_titles([str(b["key"]) for b in buckets.get("topic", [])])
     topics = [b for b in buckets.get("topic", []) if str(b["key"]) in titles][:FACET_VALUES]
     rows += [FacetRow("topic", b["key"], titles[b["key"]], b["doc_count"]) for b in topics]
     rows += [FacetRow("year", str(b["key"]), str(b["key"]), b["doc_count"]) for b in buckets.get("year", [])]

@@ -20,7 +20,6 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
-from backchannel.elastic import reads
 from backchannel.elastic.client import BULK_TIMEOUT, ElasticError, client_for, error_reason, translated
 from backchannel.elastic.documents import documents
 from backchannel.elastic.mapping import DIMS, index_template
@@ -127,7 +126,7 @@ def _serve(client: Elasticsearch, alias: str, index: str) -> tuple[str, ...]:
 
 def _load(client: Elasticsearch, store: Store, stats: IndexStats, retry: BulkRetry, quiet: bool) -> int:
     """Bulk-load every document into ``stats.index``, recording each one's outcome; returns how many."""
-    total = reads.built_count(store)
+    total = store.built_count()
     vectors: set[str] = set()
     results = streaming_bulk(
         client.options(request_timeout=BULK_TIMEOUT),

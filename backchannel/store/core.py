@@ -28,6 +28,7 @@ from backchannel.records import (
 )
 from backchannel.store.clock import now as _now
 from backchannel.store.curation import CurationQueries
+from backchannel.store.documents import IndexDocumentQueries
 from backchannel.store.facets import FacetQueries
 from backchannel.store.migrations import migrate
 from backchannel.store.pseudonyms import PseudonymQueries
@@ -58,7 +59,15 @@ def _attachment_meta(attachment: Attachment) -> dict[str, object]:
     return {"name": attachment.name, "mime_type": attachment.mime_type, "size": attachment.size}
 
 
-class Store(SourceQueries, PseudonymQueries, ReadQueries, CurationQueries, VectorQueries, FacetQueries):
+class Store(
+    SourceQueries,
+    PseudonymQueries,
+    ReadQueries,
+    CurationQueries,
+    VectorQueries,
+    FacetQueries,
+    IndexDocumentQueries,
+):
     """One open database. Not shared between threads: open one per thread."""
 
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
