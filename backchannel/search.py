@@ -30,7 +30,9 @@ __all__ = [
     "FacetValue",
     "ParsedQuery",
     "SearchResult",
+    "fuse",
     "get_backend",
+    "hit_from_row",
     "parse_query",
     "render_snippet",
     "result_json",
@@ -99,7 +101,7 @@ class SqliteSearch:
         if not query.phrases:
             if query.filters:
                 rows = self.store.search_filtered(viewer, query.filters, limit)
-                result.hits = [_hit(r) for r in rows]
+                result.hits = [hit_from_row(r) for r in rows]
                 if facets:
                     self._count(result, viewer, query.filters)
                 return result
@@ -119,11 +121,11 @@ class SqliteSearch:
         exact = any(" " in p for p in query.phrases)
         vector = [] if self.mode == "bm25" or exact else self._vector_rows(viewer, query, pool)
         if not vector:
-            result.hits = [_hit(r) for r in bm25[:limit]]
+            result.hits = [hit_from_row(r) for r in bm25[:limit]]
         elif not bm25:
-            result.hits = [_hit(r, score=s) for r, s in vector[:limit]]
+            result.hits = [hit_from_row(r, score=s) for r, s in vector[:limit]]
         else:
-            result.hits = _fuse(bm25, [r for r, _ in vector], limit)
+            result.hits = fuse(bm25, [r for r, _ in vector], limit)
         if facets and (match is not None or vector):
             self._count(result, viewer, query.filters, match, [r["id"] for r, _ in vector])
         return result
@@ -157,7 +159,7 @@ class SqliteSearch:
         return [(allowed[mid], round(score, 4)) for mid, score in near if mid in allowed]
 
 
-def _fuse(bm25: list[sqlite3.Row], vector: list[sqlite3.Row], limit: int) -> list[SearchHit]:
+def fuse(bm25: list[sqlite3.Row], vector: list[sqlite3.Row], limit: int) -> list[SearchHit]:
     """Reciprocal-rank fusion; ties go to the newer message. BM25's row (with its snippet) is kept."""
     fused: dict[str, float] = {}
     rows: dict[str, sqlite3.Row] = {}
@@ -166,10 +168,10 @@ def _fuse(bm25: list[sqlite3.Row], vector: list[sqlite3.Row], limit: int) -> lis
             fused[row["id"]] = fused.get(row["id"], 0.0) + 1.0 / (RRF_K + rank)
             rows.setdefault(row["id"], row)
     order = sorted(fused, key=lambda mid: (-fused[mid], -rows[mid]["ts"]))[:limit]
-    return [_hit(rows[mid], score=round(fused[mid], 6)) for mid in order]
+    return [hit_from_row(rows[mid], score=round(fused[mid], 6)) for mid in order]
 
 
-def _hit(r: sqlite3.Row, score: float | None = None) -> SearchHit:
+def hit_from_row(r: sqlite3.Row, score: float | None = None) -> SearchHit:
     return SearchHit(
         message_id=r["id"],
         thread_id=r["thread_id"],

@@ -120,7 +120,9 @@ class Settings:
         "or `elasticsearch` (a cluster at elasticsearch_url, filled by `backchannel reindex --backend es`).",
     )
     elasticsearch_url: str = _setting(
-        "http://localhost:9200", "The Elasticsearch cluster used when search_backend is elasticsearch."
+        "http://localhost:9200",
+        "The Elasticsearch cluster used when search_backend is elasticsearch; "
+        "https://USER:PASSWORD@HOST:9200 for a secured one.",
     )
     elasticsearch_index: str = _setting(
         "backchannel-messages",

@@ -36,7 +36,7 @@ from backchannel.elastic.queries import (
 )
 from backchannel.query import STOP_WORDS, parse_query
 from backchannel.records import SearchFilters, Viewer
-from backchannel.search import FACETS, MIN_SIMILARITY, SqliteSearch, _fuse, render_snippet, search
+from backchannel.search import FACETS, MIN_SIMILARITY, SqliteSearch, fuse, render_snippet, search
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store, visible_clause
 from tests import elastic_standin
@@ -481,7 +481,7 @@ def test_hybrid_fuses_both_rankings_like_the_sqlite_backend(store, loaded) -> No
     loaded.answers = answers
     fused = _backend(store, loaded, "hybrid").search(ALL, parse_query("anything"), 4).hits
     rows = store.hits_among(ALL, ids)
-    expected = _fuse([rows[i] for i in bm25_ids], [rows[i] for i in knn_ids], 4)
+    expected = fuse([rows[i] for i in bm25_ids], [rows[i] for i in knn_ids], 4)
     assert [(h.message_id, h.score) for h in fused] == [(h.message_id, h.score) for h in expected]
     vector_only = _backend(store, loaded, "vector").search(ALL, parse_query("anything"), 3).hits
     assert [h.message_id for h in vector_only] == knn_ids
@@ -521,3 +521,18 @@ def test_an_unreachable_cluster_says_where_and_what_to_do(store, settings: Setti
     message = str(caught.value)
     assert message.startswith("[C040]") and f"127.0.0.1:{port}" in message
     assert "s3cret" not in message and "docker compose -f compose/elasticsearch.yml" in message
+
+
+def test_the_web_says_what_to_do_when_the_cluster_is_down(built_settings: Settings) -> None:
+    from web import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = _es_settings(built_settings, f"http://127.0.0.1:{port}")
+    client = create_app(down, {"TESTING": True}).test_client()
+    page = client.get("/search", query_string={"q": "cutover"})
+    assert page.status_code == 503 and "[C040]" in page.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "cutover"})
+    assert api.status_code == 503 and api.get_json()["error"].startswith("[C040]")
+    assert client.get("/").status_code == 200  # the rest of the wiki still works

@@ -7,6 +7,8 @@ import logging
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from backchannel.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 _TEXT = {
@@ -22,6 +24,14 @@ _TEXT = {
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(ConfigError)
+    def _not_set_up(exc: ConfigError) -> tuple[str, int]:
+        """A setting or a service the page needs is missing (e.g. the Elasticsearch cluster is down):
+        say what is wrong and what to do, as the CLI does, instead of a bare 500."""
+        log.error("configuration error: %s", exc)
+        title = "This part of the wiki is not available right now"
+        return render_template("error.html", code=503, title=title, text=str(exc)), 503
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> tuple[str, int]:
         code = exc.code or 500

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
+from backchannel.errors import ConfigError
 from backchannel.records import Mention, MessageView
 from backchannel.search import result_json, thread_groups
 from backchannel.search import search as run_search
@@ -80,7 +81,10 @@ def api_search() -> Response | tuple[Response, int]:
     except ValueError:
         return jsonify(error="limit must be a whole number from 1 to 200."), 400
     settings = current_app.config["BACKCHANNEL_SETTINGS"]
-    result = run_search(get_store(), current_viewer(), q, limit=limit, settings=settings)
+    try:
+        result = run_search(get_store(), current_viewer(), q, limit=limit, settings=settings)
+    except ConfigError as exc:  # e.g. the Elasticsearch cluster cannot be reached: say so, in JSON
+        return jsonify(error=str(exc)), 503
     return jsonify(result_json(result))
 
 

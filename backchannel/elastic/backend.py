@@ -34,7 +34,7 @@ from backchannel.elastic.queries import (
 from backchannel.errors import ConfigError
 from backchannel.query import ParsedQuery
 from backchannel.records import SearchFilters, SearchHit, Viewer
-from backchannel.search import MODES, POOL, SearchResult, _fuse, _hit, render_snippet
+from backchannel.search import MODES, POOL, SearchResult, fuse, hit_from_row, render_snippet
 from backchannel.settings import Settings
 from backchannel.store import Store
 from backchannel.vectors import EMBED_CHARS, Encoder, default_encoder
@@ -120,7 +120,7 @@ class ElasticSearch:
         answer = self._msearch([filtered_request(where, limit, counts=facets)])[0]
         ids = [h["_id"] for h in answer["hits"]["hits"]]
         rows = self.store.hits_among(viewer, ids, query.filters)
-        result.hits = [_hit(rows[i]) for i in ids if i in rows]
+        result.hits = [hit_from_row(rows[i]) for i in ids if i in rows]
         if facets:
             _count(result, answer, self.store)
         return result
@@ -187,10 +187,10 @@ def _ranked_hits(bm25: _Ranked, vector: _Ranked, rows: dict[str, sqlite3.Row], l
     lexical = _allowed(bm25, rows)
     near = _allowed(vector, rows)
     if not near:
-        return [_hit(r, score=round(bm25.scores[r["id"]], 4)) for r in lexical[:limit]]
+        return [hit_from_row(r, score=round(bm25.scores[r["id"]], 4)) for r in lexical[:limit]]
     if not lexical:
-        return [_hit(r, score=round(vector.scores[r["id"]], 4)) for r in near[:limit]]
-    return _fuse(lexical, near, limit)
+        return [hit_from_row(r, score=round(vector.scores[r["id"]], 4)) for r in near[:limit]]
+    return fuse(lexical, near, limit)
 
 
 def _with_highlights(hits: list[SearchHit], highlights: dict[str, dict[str, list[str]]]) -> list[SearchHit]:
