@@ -23,7 +23,7 @@ from backchannel.records import Citation, SearchFilters, SearchHit, Viewer
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
 from backchannel.suggest import did_you_mean
-from backchannel.vectors import VectorIndex, index_for
+from backchannel.vectors import FILTERED_POOL, VectorIndex, index_for
 
 __all__ = [
     "FACETS",
@@ -147,8 +147,9 @@ class SqliteSearch:
 
     def _vector_rows(self, viewer: Viewer, query: ParsedQuery, pool: int) -> list[tuple[sqlite3.Row, float]]:
         index = self.index or index_for(self.store)
+        k = pool if viewer.everything and not query.filters else pool * FILTERED_POOL
         near = [
-            (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), pool) if s >= MIN_SIMILARITY
+            (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), k) if s >= MIN_SIMILARITY
         ]
         allowed = self.store.hits_among(viewer, [mid for mid, _ in near], query.filters)
         if query.excluded and allowed:

@@ -71,6 +71,42 @@ class VectorQueries:
         ):
             yield str(mid), bytes(blob)
 
+    def vector_blobs(
+        self, model: str, after: int = 0, upto: int | None = None, limit: int | None = None
+    ) -> Iterator[tuple[int, bytes]]:
+        """(rowid, vector) of ``model``'s vectors, after < rowid <= upto, by rowid (the HNSW keys)."""
+        for rowid, blob in self.db.execute(
+            "SELECT rowid, vector FROM message_vectors WHERE rowid > ? AND rowid <= ? AND model = ? "
+            "ORDER BY rowid LIMIT ?",
+            (after, upto if upto is not None else 2**63 - 1, model, -1 if limit is None else limit),
+        ):
+            yield int(rowid), bytes(blob)
+
+    def vectors_after(self, model: str, after: int, upto: int | None = None) -> int:
+        """How many of ``model``'s vectors have after < rowid <= upto."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM message_vectors WHERE rowid > ? AND rowid <= ? AND model = ?",
+                (after, upto if upto is not None else 2**63 - 1, model),
+            ).fetchone()[0]
+        )
+
+    def vector_ids(self, rowids: list[int]) -> dict[int, str]:
+        """message_vectors rowid -> message id, for those of ``rowids`` that still exist."""
+        out: dict[int, str] = {}
+        for chunk, marks in in_chunks(rowids):
+            out.update(
+                (int(r), str(m))
+                for r, m in self.db.execute(
+                    f"SELECT rowid, message_id FROM message_vectors WHERE rowid IN ({marks})", tuple(chunk)
+                )
+            )
+        return out
+
+    def vectors_generation(self) -> int:
+        """A number every change to message_vectors moves (triggers): one row read, for each query."""
+        return int(self.db.execute("SELECT n FROM vector_generation WHERE id = 1").fetchone()[0])
+
     def vectors_stamp(self, model: str) -> tuple[int, int]:
         """(count, last rowid) of ``model``'s vectors: changes whenever the index must reload."""
         row = self.db.execute(
