@@ -276,9 +276,9 @@ def search(ctx: Context, query: str, as_json: bool, limit: int, as_: str | None,
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     if result.total:
-        click.echo(
-            f"{result.total} matching message{'s' if result.total != 1 else ''}; the best {len(result.hits)}:"
-        )
+        more = "more than " if result.more else ""
+        plural = "s" if result.total != 1 or result.more else ""
+        click.echo(f"{more}{result.total} matching message{plural}; the best {len(result.hits)}:")
     if result.relaxed:
         click.echo("No message has every word; these match some of them.")
     for h in result.hits:

@@ -22,6 +22,7 @@ from backchannel.query import ParsedQuery, parse_query
 from backchannel.records import Citation, SearchFilters, SearchHit, Viewer
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
+from backchannel.store.reads import RankedMatch
 from backchannel.suggest import did_you_mean
 from backchannel.vectors import FILTERED_POOL, VectorIndex, index_for
 
@@ -52,6 +53,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total: int = 0  # matching messages the viewer may read
     suggestion: str = ""  # "did you mean": the query with misspelt words replaced, if that finds more
+    more: bool = False  # more keyword matches exist than the FACET_SCOPE counted: total is a lower bound
 
 
 class SearchBackend(Protocol):
@@ -69,6 +71,10 @@ def render_snippet(marked: str) -> str:
 
 #: Candidates each ranker contributes before fusion.
 POOL = 100
+#: Keyword matches (the best, after the access filter) that facets and the total count. All
+#: of them at Enron scale; at 500,000 messages a common word matches 100,000+, and counting
+#: every one made the search page p95 1.9 s (bench/RESULTS.md).
+FACET_SCOPE = 1000
 #: Reciprocal-rank-fusion constant (Cormack et al. 2009): a hit's fused score is sum(1 / (RRF_K + rank)).
 RRF_K = 60
 MODES = ("hybrid", "bm25", "vector")
@@ -109,15 +115,16 @@ class SqliteSearch:
             return result
         pool = max(limit, POOL)
         bm25: list[sqlite3.Row] = []
-        match: str | None = None
+        ranked: list[RankedMatch] = []
         if self.mode != "vector":
+            want = max(pool, FACET_SCOPE) if facets else pool
             match = query.fts()
-            bm25 = self.store.search_fts(viewer, match, pool, filters=query.filters)
-            if not bm25 and len(query.phrases) > 1:
-                relaxed = query.fts(any_term=True)
-                bm25 = self.store.search_fts(viewer, relaxed, pool, filters=query.filters)
-                result.relaxed = bool(bm25)
-                match = relaxed if bm25 else match
+            ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
+            if not ranked and len(query.phrases) > 1:
+                match = query.fts(any_term=True)
+                ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
+                result.relaxed = bool(ranked)
+            bm25 = self.store.hit_rows(match, ranked[:pool])
         exact = any(" " in p for p in query.phrases)
         vector = [] if self.mode == "bm25" or exact else self._vector_rows(viewer, query, pool)
         if not vector:
@@ -126,22 +133,19 @@ class SqliteSearch:
             result.hits = [hit_from_row(r, score=s) for r, s in vector[:limit]]
         else:
             result.hits = fuse(bm25, [r for r, _ in vector], limit)
-        if facets and (match is not None or vector):
-            self._count(result, viewer, query.filters, match, [r["id"] for r, _ in vector])
+        if facets:
+            scope = {m.message_id for m in ranked} | {r["id"] for r, _ in vector}
+            self._count(result, viewer, query.filters, sorted(scope))
         return result
 
     def _count(
-        self,
-        result: SearchResult,
-        viewer: Viewer,
-        filters: SearchFilters,
-        match: str | None = None,
-        also: list[str] | None = None,
+        self, result: SearchResult, viewer: Viewer, filters: SearchFilters, ids: list[str] | None = None
     ) -> None:
-        """Total and facets over what the query matches for this viewer: the words' FTS matches
-        plus the pooled vector hits (a similarity ranking has no "all"), or, for a query of
-        operators alone (neither given), every message the operators keep."""
-        total, rows = self.store.facet_counts(viewer, filters, match, also or ())
+        """Total and facets over what the query matches for this viewer: the best
+        :data:`FACET_SCOPE` keyword matches plus the pooled vector hits (a similarity ranking
+        has no "all"), or, for a query of operators alone (``ids`` None), every message the
+        operators keep."""
+        total, rows = self.store.facet_counts(viewer, filters, ids)
         result.total = total
         result.facets = facet_values(rows)
 
@@ -270,6 +274,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
     return {
         "query": result.query,
         "total": result.total,
+        "total_is_lower_bound": result.more,
         "relaxed": result.relaxed,
         "message": result.message,
         "problems": list(result.problems),

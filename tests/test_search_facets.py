@@ -209,3 +209,25 @@ def test_search_page_shows_facets_suggestion_and_threads(built_settings: Setting
     assert 'href="/search?q=bluebird+in:%23engineering"' in html
     typo = client.get("/search", query_string={"q": "stagng"}).get_data(as_text=True)
     assert 'id="did-you-mean"' in typo and "staging" in typo
+
+
+def test_facets_count_the_best_matches_the_viewer_may_read_when_there_are_many(store, monkeypatch) -> None:
+    """Past FACET_SCOPE readable matches the counts cover the best of them and say there are more;
+    whether there are more is decided on what the viewer may read, never on every match."""
+    import backchannel.search as search_module
+
+    monkeypatch.setattr(search_module, "FACET_SCOPE", 2)
+    monkeypatch.setattr(search_module, "POOL", 2)
+    tomas, raj = _viewer(store, "slack:U05THERRRA"), _viewer(store, "slack:U05RPATEL1")
+    many = search(store, ALL, "bluebird", limit=2, mode="bm25")
+    assert many.more and many.total == 2 == sum(v.count for v in many.facets["source"])
+    # "observer": two #leadership messages. Raj reads both (no more beyond them), Tomás none:
+    # nothing tells him that messages he cannot read hold the word.
+    mine = search(store, raj, "observer", limit=2, mode="bm25")
+    assert (mine.total, mine.more) == (2, False)
+    hidden = search(store, tomas, "observer", limit=2, mode="bm25")
+    assert (hidden.total, hidden.more, hidden.facets) == (0, False, {})
+    # "pricing": seven messages, one of them in a channel he reads
+    assert search(store, ALL, "pricing", limit=2, mode="bm25").more
+    pricing = search(store, tomas, "pricing", limit=2, mode="bm25")
+    assert (pricing.total, pricing.more) == (1, False)

@@ -33,29 +33,20 @@ class FacetQueries:
     db: sqlite3.Connection
 
     def facet_counts(
-        self,
-        viewer: Viewer,
-        filters: SearchFilters,
-        match: str | None = None,
-        also: Sequence[str] = (),
+        self, viewer: Viewer, filters: SearchFilters, ids: Sequence[str] | None = None
     ) -> tuple[int, list[FacetRow]]:
-        """(total, facet rows) over the messages the viewer may read that the query matches.
+        """(total, facet rows) over the messages the viewer may read among ``ids`` (the query's
+        matches), or, with ``ids`` None, over every message the operators keep.
 
-        A message matches the FTS5 expression ``match`` or is one of ``also``
-        (vector hits), and passes the access and operator clauses; with neither
-        ``match`` nor ``also`` the operators alone decide.
+        The access and operator clauses are applied here too, whatever ``ids`` holds.
         """
         vis, vparams = visible_clause(viewer)
         extra, fparams = filter_clause(filters)
         params: list[Any] = [*vparams, *fparams]
-        ors = []
-        if match is not None:
-            ors.append("m.id IN (SELECT message_id FROM messages_fts WHERE messages_fts MATCH ?)")
-            params.append(match)
-        if also:
-            ors.append(f"m.id IN ({','.join('?' * len(also))})")
-            params += list(also)
-        matched = " AND (" + " OR ".join(ors) + ")" if ors else ""
+        matched = ""
+        if ids is not None:
+            matched = f" AND m.id IN ({','.join('?' * len(ids))})" if ids else " AND 0"
+            params += list(ids)
         scope = (
             f"SELECT m.id, m.kind, m.container, m.author_id, m.ts FROM messages m WHERE {vis}{extra}{matched}"
         )

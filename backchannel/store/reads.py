@@ -9,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from backchannel.records import (
     SOURCE_GROUPS,
@@ -126,6 +126,15 @@ HIT_COLUMNS = (
 )
 #: The joins HIT_COLUMNS needs, after ``messages m``.
 HIT_JOINS = "JOIN people p ON p.id = m.author_id JOIN sources s ON s.id = m.source_id"
+
+
+class RankedMatch(NamedTuple):
+    """One FTS5 match the viewer may read; tuples sort best first (rank, then newer)."""
+
+    rank: float
+    neg_ts: float
+    rowid: int
+    message_id: str
 
 
 class _Hit(dict):  # type: ignore[type-arg]
@@ -375,20 +384,28 @@ class ReadQueries:
         offset: int = 0,
         filters: SearchFilters | None = None,
     ) -> list[sqlite3.Row]:
-        """BM25-ranked FTS5 matches the viewer may read, with marked snippets and citation fields.
+        """BM25-ranked FTS5 matches the viewer may read, with marked snippets and citation fields."""
+        ranked, _ = self.ranked_matches(viewer, match, limit + offset, filters)
+        return self.hit_rows(match, ranked[offset:])
 
-        Two steps. FTS5 ranks the matches alone (``ORDER BY rank LIMIT``, its fast path: no
-        join, no snippet per match); the best are checked against the viewer's access, and
-        more are asked for until enough pass. Then snippets and citation fields are made for
-        the rows returned only. One query doing both took 0.9 s at p95 on 500,000 messages
-        (bench/search_scale.py). Ties on rank go to the newer message among those fetched.
+    def ranked_matches(
+        self, viewer: Viewer, match: str, want: int, filters: SearchFilters | None = None
+    ) -> tuple[list[RankedMatch], bool]:
+        """The best ``want`` FTS5 matches the viewer may read, best first (ties: newer first), and
+        whether more may exist beyond them.
+
+        FTS5 ranks the matches alone (``ORDER BY rank LIMIT``, its fast path: no join, no
+        snippet per match); the best are checked against the viewer's access and the
+        operators, and more are asked for until enough pass. One query joining every match
+        took 0.9 s at p95 on 500,000 messages (bench/search_scale.py). "More may exist" is
+        decided on what the viewer may read only, never on the unfiltered count.
         """
         vis, vparams = visible_clause(viewer)
         extra, fparams = filter_clause(filters or SearchFilters())
-        want = limit + offset
-        kept: list[tuple[float, float, int, str]] = []  # (rank, -ts, fts rowid, message id)
+        kept: list[RankedMatch] = []
         # A person reads a share of the messages: ask for more at once than for the operator.
         done, ask = 0, max(2 * want, 50) * (1 if viewer.everything and not extra else 8)
+        exhausted = False
         while len(kept) < want:
             chunk = self.db.execute(
                 "SELECT rowid, message_id, rank FROM messages_fts "
@@ -403,42 +420,49 @@ class ReadQueries:
                     (*ids, *vparams, *fparams),
                 ):
                     rowid, rank = by_id[mid]
-                    kept.append((rank, -float(ts), rowid, mid))
+                    kept.append(RankedMatch(rank, -float(ts), rowid, mid))
             done += len(chunk)
             if len(chunk) < ask:
+                exhausted = True
                 break
             ask *= 8
-        best = sorted(kept)[offset:want]
+        kept.sort()
+        return kept[:want], not exhausted or len(kept) > want
+
+    def hit_rows(self, match: str, best: Sequence[RankedMatch]) -> list[sqlite3.Row]:
+        """Hit rows (citation fields, marked snippet and subject) for ranked matches, in their order."""
         if not best:
             return []
-        marks = ",".join("?" * len(best))
         # No bm25() here: it costs a pass over each term's postings per statement.
-        marked = {
-            int(r[0]): (r[1], r[2])
-            for r in self.db.execute(
-                "SELECT rowid, "
-                f"snippet(messages_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 24), "
-                f"highlight(messages_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}') "
-                f"FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN ({marks})",
-                (match, *(b[2] for b in best)),
+        marked: dict[int, tuple[str, str]] = {}
+        cols: dict[str, sqlite3.Row] = {}
+        for chunk, marks in in_chunks(list(best)):
+            marked.update(
+                (int(r[0]), (r[1], r[2]))
+                for r in self.db.execute(
+                    "SELECT rowid, "
+                    f"snippet(messages_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}', ' … ', 24), "
+                    f"highlight(messages_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}') "
+                    f"FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN ({marks})",
+                    (match, *(b.rowid for b in chunk)),
+                )
             )
-        }
-        cols = {
-            str(r["id"]): r
-            for r in self.db.execute(
-                f"SELECT {HIT_COLUMNS} FROM messages m {HIT_JOINS} WHERE m.id IN ({marks})",
-                tuple(b[3] for b in best),
+            cols.update(
+                (str(r["id"]), r)
+                for r in self.db.execute(
+                    f"SELECT {HIT_COLUMNS} FROM messages m {HIT_JOINS} WHERE m.id IN ({marks})",
+                    tuple(b.message_id for b in chunk),
+                )
             )
-        }
         out = []
-        for rank, _, rowid, mid in best:
-            snippet, subject_marked = marked.get(rowid, ("", ""))
-            row = cols[mid]
+        for b in best:
+            snippet, subject_marked = marked.get(b.rowid, ("", ""))
+            row = cols[b.message_id]
             out.append(
                 _Hit(
                     {
                         **dict(zip(row.keys(), row, strict=True)),
-                        "rank": rank,
+                        "rank": b.rank,
                         "snippet": snippet,
                         "subject_marked": subject_marked,
                     }
