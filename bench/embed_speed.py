@@ -72,13 +72,13 @@ def run_one(name: str, texts_path: Path, out_path: Path) -> None:
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     t0 = time.perf_counter()
     if workers == 0:
-        from nlp.embed import _encode_with, load_encoder
+        from nlp.embed import encode_with, load_encoder
 
         model = load_encoder("cpu")
-        _encode_with(model, ["warm up"], BATCH)
+        encode_with(model, ["warm up"], BATCH)
         load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vecs = _encode_with(model, [texts[i] for i in order], BATCH)
+        vecs = encode_with(model, [texts[i] for i in order], BATCH)
         took = time.perf_counter() - t0
     else:
         embedder = Embedder(quantized=quantized, max_tokens=cap, workers=workers, batch_size=BATCH)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import backchannel  # noqa: F401  (sets the offline environment before any Hugging Face import)
@@ -45,14 +46,7 @@ def load_encoder(device: str | None = None) -> SentenceTransformer:
 
 def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
     """One unit-length float32 row of DIMENSIONS per text."""
-    model = load_encoder()
-    return model.encode(
-        list(texts),
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
+    return encode_with(load_encoder(), texts, batch_size)
 
 
 def _load_variant(quantized: bool, max_tokens: int | None) -> SentenceTransformer:
@@ -80,7 +74,8 @@ def _load_variant(quantized: bool, max_tokens: int | None) -> SentenceTransforme
     return model
 
 
-def _encode_with(model: SentenceTransformer, texts: Sequence[str], batch_size: int) -> np.ndarray:
+def encode_with(model: SentenceTransformer, texts: Sequence[str], batch_size: int) -> np.ndarray:
+    """sentence-transformers' own ``encode`` (unit length): the plain path, and the benchmark's baseline."""
     return model.encode(
         list(texts),
         batch_size=batch_size,
@@ -155,31 +150,30 @@ class Embedder:
 
     def _run(self, model: SentenceTransformer, batches: list[list[str]]) -> np.ndarray:
         import numpy as np
-        import torch
 
         if len(batches) == 1 and len(batches[0]) <= 4:
             # A query: a few word pieces, where a second thread only adds synchronisation (and on a
             # busy 2-core machine its spin-waits took 0.5 s instead of 15 ms).
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
+            with _one_torch_thread():
                 return _encode_batch(model, batches[0])
-            finally:
-                torch.set_num_threads(threads)
         if self.workers == 1 or len(batches) < 2 * self.workers:
             return np.concatenate([_encode_batch(model, b) for b in batches])
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            with ThreadPoolExecutor(self.workers) as pool:
-                parts = list(pool.map(lambda b: _encode_batch(model, b), batches))
-        finally:
-            torch.set_num_threads(threads)
+        with _one_torch_thread(), ThreadPoolExecutor(self.workers) as pool:
+            parts = list(pool.map(lambda b: _encode_batch(model, b), batches))
         return np.concatenate(parts)
 
-    def close(self) -> None:
-        """Nothing to release (kept so callers can treat an Embedder as a resource)."""
+
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """torch's intra-op threads set to one for the block (each worker or query is one thread)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 @functools.cache
