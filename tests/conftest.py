@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from backchannel.cli import cli
 from backchannel.settings import PROJECT_ROOT, Settings
 from backchannel.store import Store
 
 FIXTURES = PROJECT_ROOT / "fixtures"
+
+
+def invoke_cli(settings: Settings, *args: str, input: str | None = None) -> Result:
+    """Run ``backchannel --quiet`` with ``settings``' data dir and KB; it must succeed."""
+    result = CliRunner().invoke(
+        cli,
+        ["--quiet", "--data-dir", str(settings.data_dir), "--kb", str(settings.kb_path), *args],
+        input=input,
+    )
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+def cli_json(settings: Settings, *args: str) -> Any:
+    """A ``--json`` command's answer, parsed (stdout only)."""
+    return json.loads(invoke_cli(settings, *args).stdout)
 
 
 @pytest.fixture

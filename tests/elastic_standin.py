@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from backchannel.elastic.mapping import index_body
+from tests.loopback import serving
 
 JSON = "application/vnd.elasticsearch+json;compatible-with=9"
 _TOKEN = re.compile(r"[^\W_]+")
@@ -105,16 +106,8 @@ class ElasticStandIn:
 @contextmanager
 def running() -> Iterator[ElasticStandIn]:
     standin = ElasticStandIn()
-    thread = threading.Thread(
-        target=standin.server.serve_forever, kwargs={"poll_interval": 0.01}, name="es-standin", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(standin.server, "es-standin"):
         yield standin
-    finally:
-        standin.server.shutdown()
-        standin.server.server_close()
-        thread.join()
 
 
 # -- HTTP ---------------------------------------------------------------------------------------

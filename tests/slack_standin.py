@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.loopback import serving
+
 TOKEN = "xoxb-standin-0000-secret-token-value"
 
 
@@ -190,16 +192,8 @@ class SlackStandIn:
 def running(workspace: Workspace, token: str = TOKEN) -> Iterator[SlackStandIn]:
     """Serve ``workspace`` on a free loopback port for the duration of the block."""
     standin = SlackStandIn(workspace, token)
-    thread = threading.Thread(
-        target=standin.server.serve_forever, kwargs={"poll_interval": 0.01}, name="slack-standin", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(standin.server, "slack-standin"):
         yield standin
-    finally:
-        standin.server.shutdown()
-        standin.server.server_close()
-        thread.join()
 
 
 # -- HTTP ---------------------------------------------------------------------------------------

@@ -12,17 +12,11 @@ from click.testing import CliRunner
 
 from backchannel.cli import cli
 from backchannel.settings import Settings
-from tests.conftest import FIXTURES, SmtpInbox
+from tests.conftest import FIXTURES, SmtpInbox, invoke_cli
 
 
 def run(settings: Settings, *args: str, input: str | None = None) -> str:
-    result = CliRunner().invoke(
-        cli,
-        ["--quiet", "--data-dir", str(settings.data_dir), "--kb", str(settings.kb_path), *args],
-        input=input,
-    )
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return result.output
+    return invoke_cli(settings, *args, input=input).output
 
 
 def test_cli_ingest_twice_adds_nothing_the_second_time(settings: Settings) -> None:

@@ -12,15 +12,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from backchannel.cli import cli
 from backchannel.query import parse_query
 from backchannel.records import Viewer
 from backchannel.search import SearchResult, search, thread_groups
 from backchannel.settings import Settings
 from backchannel.store import Store
 from backchannel.suggest import did_you_mean
+from tests.conftest import cli_json
 from tests.webdata import ALICE, CAROL, DM_WORD, PRIVATE_WORD, WebData, build, login
 from web import create_app
 
@@ -140,29 +139,19 @@ def test_hits_group_by_thread_best_first(store) -> None:
 
 
 def test_cli_json_has_facets_total_threads_and_suggestion(built_settings: Settings) -> None:
-    def run(*args: str) -> dict:
-        result = CliRunner().invoke(
-            cli,
-            [
-                "--quiet",
-                "--data-dir",
-                str(built_settings.data_dir),
-                "--kb",
-                str(built_settings.kb_path),
-                *args,
-            ],
-        )
-        assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
-
-    mine = run("search", "bluebird", "--json", "--as", "raj@tidewater.dev", "--limit", "500")
-    theirs = run("search", "bluebird", "--json", "--as", "U05THERRRA", "--limit", "500")
+    mine = cli_json(
+        built_settings, "search", "bluebird", "--json", "--as", "raj@tidewater.dev", "--limit", "500"
+    )
+    theirs = cli_json(built_settings, "search", "bluebird", "--json", "--as", "U05THERRRA", "--limit", "500")
     assert mine["total"] == len(mine["hits"]) and theirs["total"] == len(theirs["hits"])
     assert "#leadership" in {v["label"] for v in mine["facets"]["container"]}
     assert "#leadership" not in {v["label"] for v in theirs["facets"]["container"]}
     assert sorted(m for t in theirs["threads"] for m in t) == sorted(h["message_id"] for h in theirs["hits"])
-    assert run("search", "obsever", "--json", "--as", "U05THERRRA")["suggestion"] == ""
-    assert run("search", "obsever", "--json", "--as", "raj@tidewater.dev")["suggestion"] == "observer"
+    assert cli_json(built_settings, "search", "obsever", "--json", "--as", "U05THERRRA")["suggestion"] == ""
+    assert (
+        cli_json(built_settings, "search", "obsever", "--json", "--as", "raj@tidewater.dev")["suggestion"]
+        == "observer"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from backchannel.cli import cli
 from backchannel.records import Viewer
 from backchannel.search import search
 from backchannel.settings import Settings
 from backchannel.store import Store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, cli_json
 
 
 @pytest.fixture(scope="module")
@@ -123,26 +121,11 @@ def test_every_hit_cites_where_it_came_from(store) -> None:
 
 
 def test_cli_json_as_a_person_has_citations_and_problems(built_settings: Settings) -> None:
-    def run(*args: str) -> dict:
-        result = CliRunner().invoke(
-            cli,
-            [
-                "--quiet",
-                "--data-dir",
-                str(built_settings.data_dir),
-                "--kb",
-                str(built_settings.kb_path),
-                *args,
-            ],
-        )
-        assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
-
-    mine = run("search", "in:leadership has:pdf", "--json", "--as", "raj@tidewater.dev")
+    mine = cli_json(built_settings, "search", "in:leadership has:pdf", "--json", "--as", "raj@tidewater.dev")
     assert mine["hits"] and {h["container"] for h in mine["hits"]} == {"leadership"}
     assert mine["hits"][0]["citation"]["locator"].startswith("leadership/")
     assert any("has:pdf is not known" in p for p in mine["problems"])
-    theirs = run("search", "in:leadership", "--json", "--as", "U05THERRRA")
+    theirs = cli_json(built_settings, "search", "in:leadership", "--json", "--as", "U05THERRRA")
     assert theirs["hits"] == []
 
 
