@@ -48,8 +48,9 @@ class SearchResult:
     relaxed: bool = False  # no message had every word: these match some of them
     message: str = ""  # a hint for the user when there is nothing to search for
     problems: tuple[str, ...] = ()  # parts of the query that were not understood, explained
-    #: FACETS name -> values, most frequent first, counted over every matching message the
-    #: viewer may read (not only the hits shown), never over anything else.
+    #: FACETS name -> values, most frequent first, counted over the matching messages the viewer
+    #: may read (the best FACET_SCOPE keyword matches and the vector hits, not only those shown),
+    #: never over anything else.
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total: int = 0  # matching messages the viewer may read
     suggestion: str = ""  # "did you mean": the query with misspelt words replaced, if that finds more
@@ -257,7 +258,7 @@ def _checked_suggestion(store: Store, viewer: Viewer, text: str, query: ParsedQu
     if not suggestion:
         return ""
     corrected = parse_query(suggestion)
-    found = store.search_fts(viewer, corrected.fts(), 1, filters=corrected.filters)
+    found, _ = store.ranked_matches(viewer, corrected.fts(), 1, corrected.filters)
     return suggestion if found else ""
 
 
