@@ -5,8 +5,8 @@ signatures already cut by the build, personal data already scrubbed), with
 runs of punctuation ("=====", "-----", "***") dropped, clipped to
 :data:`EMBED_CHARS` characters and at most :data:`EMBED_TOKENS` word pieces:
 MiniLM's cost grows with the number of word pieces, and the first few
-sentences say what a mail is about. Texts are embedded in length-sorted
-batches by :data:`WORKERS` processes of one thread each, and a text already
+sentences say what a mail is about. Texts are embedded in batches sorted by
+word pieces on :data:`WORKERS` threads of one torch thread each, and a text already
 embedded (the same mail sent twice) reuses its vector by content hash.
 Query vectors are cached (LRU) per process. ``bench/embed_speed.py`` and
 bench/RESULTS.md ("Embedding speed") have the measurements behind each choice.
@@ -116,8 +116,8 @@ def index_vectors(store: Store, *, encode: Encoder | None = None, quiet: bool = 
             texts = [search_text(r["subject"], r["authored"]) for r in rows]
             hashes = [content_hash(t) for t in texts]
             known = store.vectors_by_hash(MODEL, hashes)
-            new = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
-            fresh = sorted(new.items(), key=lambda x: len(x[1]))  # similar lengths pad little
+            # The encoder batches by word-piece count itself (nlp.embed.Embedder).
+            fresh = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
             if fresh:
                 vecs = encode([t for _, t in fresh]).astype(np.float16)
                 known.update({h: v.tobytes() for (h, _), v in zip(fresh, vecs, strict=True)})
