@@ -79,6 +79,9 @@ FACET_SCOPE = 1000
 #: Reciprocal-rank-fusion constant (Cormack et al. 2009): a hit's fused score is sum(1 / (RRF_K + rank)).
 RRF_K = 60
 MODES = ("hybrid", "bm25", "vector")
+#: In a relaxed any-word query, words in more than this share of the messages match only
+#: alongside a rarer word of the query (ParsedQuery.fts). Tuned on the dev split (bench/RESULTS.md).
+COMMON_SHARE: float | None = 0.02
 #: Vector hits below this cosine similarity are left out: a nearest message always exists,
 #: a related one does not. MiniLM puts unrelated short texts around 0.0-0.25.
 MIN_SIMILARITY = 0.3
@@ -115,29 +118,50 @@ class SqliteSearch:
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
             return result
         pool = max(limit, POOL)
-        bm25: list[sqlite3.Row] = []
         ranked: list[RankedMatch] = []
+        match = ""
         if self.mode != "vector":
             want = max(pool, FACET_SCOPE) if facets else pool
             match = query.fts()
             ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
             if not ranked and len(query.phrases) > 1:
-                match = query.fts(any_term=True)
+                common = self.store.common_words(query.phrases, COMMON_SHARE) if COMMON_SHARE else frozenset()
+                match = query.fts(any_term=True, common=common)
                 ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
                 result.relaxed = bool(ranked)
-            bm25 = self.store.hit_rows(match, ranked[:pool])
         exact = any(" " in p for p in query.phrases)
-        vector = [] if self.mode == "bm25" or exact else self._vector_rows(viewer, query, pool)
-        if not vector:
-            result.hits = [hit_from_row(r) for r in bm25[:limit]]
-        elif not bm25:
-            result.hits = [hit_from_row(r, score=s) for r, s in vector[:limit]]
+        near = [] if self.mode == "bm25" or exact else self._vector_matches(viewer, query, pool)
+        keyword = [(m.message_id, -m.neg_ts) for m in ranked[:pool]]
+        if not near:
+            chosen = [(m.message_id, round(-m.rank, 4)) for m in ranked[:limit]]
+        elif not keyword:
+            chosen = [(mid, score) for mid, score, _ in near[:limit]]
         else:
-            result.hits = fuse(bm25, [r for r, _ in vector], limit)
+            chosen = rrf([keyword, [(mid, ts) for mid, _, ts in near]], limit)
+        result.hits = self._hits(viewer, query, match, ranked[:pool], chosen)
         if facets:
-            scope = {m.message_id for m in ranked} | {r["id"] for r, _ in vector}
+            scope = {m.message_id for m in ranked} | {mid for mid, _, _ in near}
             self._count(result, viewer, query.filters, sorted(scope))
         return result
+
+    def _hits(
+        self,
+        viewer: Viewer,
+        query: ParsedQuery,
+        match: str,
+        ranked: list[RankedMatch],
+        chosen: list[tuple[str, float]],
+    ) -> list[SearchHit]:
+        """Hit rows (citations, snippets) for the chosen ids only, in their order: keyword matches
+        get FTS5's marked snippet, vector-only hits the start of their text."""
+        by_id = {m.message_id: m for m in ranked}
+        rows = {
+            str(r["id"]): r for r in self.store.hit_rows(match, [by_id[i] for i, _ in chosen if i in by_id])
+        }
+        others = [i for i, _ in chosen if i not in by_id]
+        if others:  # vector-only hits (read again with the access filter: a few rows)
+            rows.update(self.store.hits_among(viewer, others, query.filters))
+        return [hit_from_row(rows[i], score=score) for i, score in chosen if i in rows]
 
     def _count(
         self, result: SearchResult, viewer: Viewer, filters: SearchFilters, ids: list[str] | None = None
@@ -150,31 +174,46 @@ class SqliteSearch:
         result.total = total
         result.facets = facet_values(rows)
 
-    def _vector_rows(self, viewer: Viewer, query: ParsedQuery, pool: int) -> list[tuple[sqlite3.Row, float]]:
+    def _vector_matches(
+        self, viewer: Viewer, query: ParsedQuery, pool: int
+    ) -> list[tuple[str, float, float]]:
+        """The ``pool`` nearest messages the viewer may read and the operators keep, as
+        (id, similarity, timestamp), best first; those with an excluded word dropped."""
         index = self.index or index_for(self.store)
         k = pool if viewer.everything and not query.filters else pool * FILTERED_POOL
         near = [
             (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), k) if s >= MIN_SIMILARITY
         ]
-        allowed = self.store.hits_among(viewer, [mid for mid, _ in near], query.filters)
+        allowed = self.store.readable_among(viewer, [mid for mid, _ in near], query.filters)
         if query.excluded and allowed:
             dropped = self.store.ids_matching(
                 ParsedQuery(query.excluded, ()).fts(any_term=True), list(allowed)
             )
             allowed = {k: v for k, v in allowed.items() if k not in dropped}
-        return [(allowed[mid], round(score, 4)) for mid, score in near if mid in allowed]
+        return [(mid, round(score, 4), allowed[mid]) for mid, score in near if mid in allowed][:pool]
+
+
+def rrf(rankings: list[list[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
+    """Reciprocal-rank fusion of rankings of (message id, timestamp), best first: the best
+    ``limit`` as (id, fused score); ties go to the newer message."""
+    fused: dict[str, float] = {}
+    ts: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, (mid, when) in enumerate(ranking, start=1):
+            fused[mid] = fused.get(mid, 0.0) + 1.0 / (RRF_K + rank)
+            ts.setdefault(mid, when)
+    order = sorted(fused, key=lambda mid: (-fused[mid], -ts[mid]))[:limit]
+    return [(mid, round(fused[mid], 6)) for mid in order]
 
 
 def fuse(bm25: list[sqlite3.Row], vector: list[sqlite3.Row], limit: int) -> list[SearchHit]:
-    """Reciprocal-rank fusion; ties go to the newer message. BM25's row (with its snippet) is kept."""
-    fused: dict[str, float] = {}
+    """:func:`rrf` of two rankings of hit rows. BM25's row (with its snippet) is kept."""
     rows: dict[str, sqlite3.Row] = {}
     for ranking in (bm25, vector):
-        for rank, row in enumerate(ranking, start=1):
-            fused[row["id"]] = fused.get(row["id"], 0.0) + 1.0 / (RRF_K + rank)
+        for row in ranking:
             rows.setdefault(row["id"], row)
-    order = sorted(fused, key=lambda mid: (-fused[mid], -rows[mid]["ts"]))[:limit]
-    return [hit_from_row(rows[mid], score=round(fused[mid], 6)) for mid in order]
+    chosen = rrf([[(r["id"], r["ts"]) for r in ranking] for ranking in (bm25, vector)], limit)
+    return [hit_from_row(rows[mid], score=score) for mid, score in chosen]
 
 
 def hit_from_row(r: sqlite3.Row, score: float | None = None) -> SearchHit:

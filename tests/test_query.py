@@ -81,3 +81,18 @@ def test_relaxed_query_leaves_out_stop_words_unless_nothing_else_is_left() -> No
     assert parse_query("the pipeline in Houston").fts() == '"the" "pipeline" "in" "Houston"'
     assert parse_query("to be or not").fts(any_term=True) == '"to" OR "be" OR "or" OR "not"'
     assert parse_query('"in the money" gas').fts(any_term=True) == '"in the money" OR "gas"'
+
+
+def test_relaxed_query_matches_common_words_only_beside_a_rare_one() -> None:
+    q = parse_query("houston flood the 2001 -rain")
+    common = frozenset({"houston", "2001"})
+    assert q.fts(any_term=True, common=common) == (
+        '(("flood") AND ("houston" OR "flood" OR "2001")) NOT "rain"'
+    )
+    # Every word common, or none: any word matches, as before.
+    assert q.fts(any_term=True, common=frozenset({"houston", "flood", "2001"})) == (
+        '("houston" OR "flood" OR "2001") NOT "rain"'
+    )
+    assert q.fts(any_term=True) == '("houston" OR "flood" OR "2001") NOT "rain"'
+    # The all-words query is never pruned.
+    assert q.fts(common=common) == '("houston" "flood" "the" "2001") NOT "rain"'

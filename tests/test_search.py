@@ -89,3 +89,25 @@ def test_search_respects_access(store: Store, tmp_path: Path) -> None:
     assert search(store, Viewer(person_id=eve), "merger").hits == []
     assert search(store, Viewer(), "merger").hits == []
     assert [h.message_id for h in search(store, Viewer(person_id=bob), "merger").hits] == ["dm1"]
+
+
+@pytest.fixture
+def gassy(store: Store, tmp_path: Path) -> Store:
+    """60 messages about gas; one of them about a flood too."""
+    sid = store.source_id("maildir", tmp_path)
+    with store.transaction():
+        for n in range(60):
+            store.add_raw(sid, raw(f"g{n}", "ann@x.com", public=True, thread=f"g{n}"))
+    for n in range(60):
+        text = "Gas prices again" + (", and the flood in Houston" if n == 7 else "")
+        store.save_built(BuiltMessage(f"g{n}", "Daily note", text, text, [], [], {}))
+    return store
+
+
+def test_search_relaxed_query_needs_a_rare_word(gassy: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert gassy.common_words(["gas", "flood", "turbine", "natural gas"], 0.02) == {"gas"}
+    result = search(gassy, Viewer(), "gas flood turbine", mode="bm25")
+    assert result.relaxed and [h.message_id for h in result.hits] == ["g7"]
+    monkeypatch.setattr("backchannel.search.COMMON_SHARE", None)
+    everything = search(gassy, Viewer(), "gas flood turbine", mode="bm25", limit=100)
+    assert everything.hits[0].message_id == "g7" and len(everything.hits) == 60

@@ -96,8 +96,27 @@ class FacetQueries:
 
     def vocabulary_stamp(self) -> tuple[int, int]:
         """Changes whenever the indexed text may have changed (reload a cached vocabulary)."""
-        row = self.db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM messages_fts").fetchone()
+        # The docsize table has a row per indexed message: counting the FTS table itself
+        # walks its whole content (0.5 s at 500,000 messages, against 2 ms).
+        row = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM messages_fts_docsize").fetchone()
         return int(row[0]), int(row[1])
+
+    def common_words(self, words: Sequence[str], share: float) -> frozenset[str]:
+        """Those of ``words`` (lower case) whose stem is in more than ``share`` of the indexed
+        messages. Multi-word phrases are never common."""
+        singles = sorted({w.casefold() for w in words if " " not in w})
+        if not singles:
+            return frozenset()
+        total = self.db.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0]
+        self.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, messages_fts, 'row')"
+        )
+        out = set()
+        for word, stem in self.stems(singles).items():
+            row = self.db.execute("SELECT doc FROM temp.fts_vocab WHERE term = ?", (stem,)).fetchone()
+            if row and row[0] > share * total:
+                out.add(word)
+        return frozenset(out)
 
     def surface_forms(self, viewer: Viewer, term: str, limit: int = 5) -> set[str]:
         """How ``term`` is written (lower case) in up to ``limit`` messages the viewer may read."""

@@ -10,7 +10,7 @@ new vectors rather than a mixed index.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from backchannel.records import SearchFilters, Viewer
@@ -124,6 +124,28 @@ class VectorQueries:
                     "SELECT message_id FROM messages_fts "
                     f"WHERE messages_fts MATCH ? AND message_id IN ({marks})",
                     (match, *chunk),
+                )
+            )
+        return out
+
+    def readable_among(
+        self, viewer: Viewer, ids: Sequence[str], filters: SearchFilters | None = None
+    ) -> dict[str, float]:
+        """Those of ``ids`` the viewer may read and the filters keep, with their timestamps.
+
+        The lean check for vector candidates (up to a thousand per query): id, access and
+        timestamp come from the ``messages_search`` covering index; rows to show are read
+        afterwards for the few hits kept (:meth:`hits_among`).
+        """
+        vis, vparams = visible_clause(viewer)
+        extra, fparams = filter_clause(filters or SearchFilters())
+        out: dict[str, float] = {}
+        for chunk, marks in in_chunks(ids):
+            out.update(
+                (str(mid), float(ts))
+                for mid, ts in self.db.execute(
+                    f"SELECT m.id, m.ts FROM messages m WHERE m.id IN ({marks}) AND {vis}{extra}",
+                    (*chunk, *vparams, *fparams),
                 )
             )
         return out
