@@ -55,26 +55,27 @@ class ParsedQuery:
     filters: SearchFilters = field(default_factory=SearchFilters)
     problems: tuple[str, ...] = ()  # what was not understood, in words for the user
 
-    def fts(self, any_term: bool = False, common: frozenset[str] = frozenset()) -> str:
+    def fts(self, any_term: bool = False, optional: frozenset[str] = frozenset()) -> str:
         """The FTS5 MATCH expression. Every term is quoted, so user input is never FTS syntax.
 
         ``any_term``: any of the words (the relaxed query when no message has all),
         leaving out stop words unless nothing else is left ("the" and "in" match
-        nearly every message, so they would fill the results). ``common``: words
-        of the query found in a large share of messages; when some words are not
-        common, a relaxed query matches only messages with at least one of those,
-        while every word still counts in the ranking (``(rare) AND (all)``: the
-        rare words are counted twice). Lucene's common-terms query does the same:
-        a word in a fifth of the messages says little, and ranking every message
-        that holds it is what made relaxed queries slow on large stores.
+        nearly every message, so they would fill the results). ``optional``:
+        words (lower case) that alone do not make a relaxed match, such as those in
+        a large share of messages; when the query has other words, a relaxed query
+        matches only messages with at least one of those, while every word still
+        counts in the ranking (``(others) AND (all)``: the others count twice).
+        Lucene's common-terms query does the same: a word in many messages says
+        little, and ranking every message that holds it made relaxed queries slow
+        on large stores.
         """
         phrases = self.phrases
         if any_term:
             phrases = tuple(p for p in self.phrases if p.casefold() not in STOP_WORDS) or self.phrases
         joiner = " OR " if any_term else " "
         expr = joiner.join(f'"{p}"' for p in phrases)
-        if any_term and common:
-            rare = [p for p in phrases if p.casefold() not in common]
+        if any_term and optional:
+            rare = [p for p in phrases if p.casefold() not in optional]
             if rare and len(rare) < len(phrases):
                 expr = f"({' OR '.join(f'{chr(34)}{p}{chr(34)}' for p in rare)}) AND ({expr})"
         for term in self.excluded:

@@ -125,8 +125,7 @@ class SqliteSearch:
             match = query.fts()
             ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
             if not ranked and len(query.phrases) > 1:
-                common = self.store.common_words(query.phrases, COMMON_SHARE) if COMMON_SHARE else frozenset()
-                match = query.fts(any_term=True, common=common)
+                match = query.fts(any_term=True, optional=self._optional_words(query))
                 ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
                 result.relaxed = bool(ranked)
         exact = any(" " in p for p in query.phrases)
@@ -143,6 +142,14 @@ class SqliteSearch:
             scope = {m.message_id for m in ranked} | {mid for mid, _, _ in near}
             self._count(result, viewer, query.filters, sorted(scope))
         return result
+
+    def _optional_words(self, query: ParsedQuery) -> frozenset[str]:
+        """Words of a relaxed query that match only beside another: those in more than
+        :data:`COMMON_SHARE` of the messages, and those in none (nothing to match)."""
+        if not COMMON_SHARE:
+            return frozenset()
+        docs, total = self.store.word_docs(query.phrases)
+        return frozenset(w for w, n in docs.items() if n == 0 or n > COMMON_SHARE * total)
 
     def _hits(
         self,

@@ -96,10 +96,20 @@ def default_encoder(workers: int = 1) -> Encoder:
     return _embedder(workers).encode
 
 
+@functools.cache
+def query_encoder() -> Encoder:
+    """What embeds queries: ONNX Runtime when its graph agrees with PyTorch (~3x faster for one
+    short text, nlp.onnx_query), else the PyTorch encoder the messages were embedded with."""
+    from nlp.onnx_query import onnx_query_encoder
+
+    reference = _embedder(1)
+    return onnx_query_encoder(EMBED_TOKENS, reference) or reference.encode
+
+
 @functools.lru_cache(maxsize=QUERY_CACHE)
 def query_vector(query: str) -> np.ndarray:
     """A query's unit vector (float32), cached: a repeated query costs no forward pass."""
-    vec = default_encoder()([query[:EMBED_CHARS]])[0].astype(np.float32)
+    vec = query_encoder()([query[:EMBED_CHARS]])[0].astype(np.float32)
     vec.setflags(write=False)
     return vec
 

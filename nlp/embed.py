@@ -85,14 +85,14 @@ def encode_with(model: SentenceTransformer, texts: Sequence[str], batch_size: in
     )
 
 
-_TOKENIZE = threading.Lock()  # a fast tokenizer's padding/truncation state is not thread-safe
+TOKENIZER_LOCK = threading.Lock()  # a fast tokenizer's padding/truncation state is not thread-safe
 
 
 def _encode_batch(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
     """One forward pass, without ``encode``'s per-call overhead; safe to call from several threads."""
     import torch
 
-    with _TOKENIZE:
+    with TOKENIZER_LOCK:
         features = model.preprocess(texts) if hasattr(model, "preprocess") else model.tokenize(texts)
     with torch.inference_mode():
         emb = model(features)["sentence_embedding"]
@@ -138,7 +138,7 @@ class Embedder:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         # Batches of similar word-piece counts pad little (character counts say little: most
         # texts are clipped to the same number of characters).
-        with _TOKENIZE:
+        with TOKENIZER_LOCK:
             ids = model.tokenizer(list(texts), truncation=True, max_length=model.max_seq_length)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
         batches = [

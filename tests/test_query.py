@@ -86,13 +86,13 @@ def test_relaxed_query_leaves_out_stop_words_unless_nothing_else_is_left() -> No
 def test_relaxed_query_matches_common_words_only_beside_a_rare_one() -> None:
     q = parse_query("houston flood the 2001 -rain")
     common = frozenset({"houston", "2001"})
-    assert q.fts(any_term=True, common=common) == (
+    assert q.fts(any_term=True, optional=common) == (
         '(("flood") AND ("houston" OR "flood" OR "2001")) NOT "rain"'
     )
     # Every word common, or none: any word matches, as before.
-    assert q.fts(any_term=True, common=frozenset({"houston", "flood", "2001"})) == (
+    assert q.fts(any_term=True, optional=frozenset({"houston", "flood", "2001"})) == (
         '("houston" OR "flood" OR "2001") NOT "rain"'
     )
     assert q.fts(any_term=True) == '("houston" OR "flood" OR "2001") NOT "rain"'
     # The all-words query is never pruned.
-    assert q.fts(common=common) == '("houston" "flood" "the" "2001") NOT "rain"'
+    assert q.fts(optional=common) == '("houston" "flood" "the" "2001") NOT "rain"'

@@ -112,11 +112,11 @@ def test_vectors_of_another_model_are_not_searched(store) -> None:
 def test_query_vectors_are_cached(monkeypatch) -> None:
     calls: list[list[str]] = []
 
-    def fake(workers: int = 1):
+    def fake():
         return lambda texts: calls.append(list(texts)) or _encode(["q1"] * len(texts))
 
     vectors.query_vector.cache_clear()
-    monkeypatch.setattr(vectors, "default_encoder", fake)
+    monkeypatch.setattr(vectors, "query_encoder", fake)
     try:
         a = vectors.query_vector("gas prices")
         b = vectors.query_vector("gas prices")

@@ -101,22 +101,24 @@ class FacetQueries:
         row = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM messages_fts_docsize").fetchone()
         return int(row[0]), int(row[1])
 
-    def common_words(self, words: Sequence[str], share: float) -> frozenset[str]:
-        """Those of ``words`` (lower case) whose stem is in more than ``share`` of the indexed
-        messages. Multi-word phrases are never common."""
+    def word_docs(self, words: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many indexed messages hold each of ``words`` (lower case; by stem, as the index
+        matches), and how many messages are indexed. Multi-word phrases are left out.
+
+        Operator data (counts over every message): callers decide with it, never show it.
+        """
         singles = sorted({w.casefold() for w in words if " " not in w})
+        total = int(self.db.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0])
         if not singles:
-            return frozenset()
-        total = self.db.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0]
+            return {}, total
         self.db.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, messages_fts, 'row')"
         )
-        out = set()
+        docs = dict.fromkeys(singles, 0)
         for word, stem in self.stems(singles).items():
             row = self.db.execute("SELECT doc FROM temp.fts_vocab WHERE term = ?", (stem,)).fetchone()
-            if row and row[0] > share * total:
-                out.add(word)
-        return frozenset(out)
+            docs[word] = int(row[0]) if row else 0
+        return docs, total
 
     def surface_forms(self, viewer: Viewer, term: str, limit: int = 5) -> set[str]:
         """How ``term`` is written (lower case) in up to ``limit`` messages the viewer may read."""
