@@ -223,8 +223,24 @@ def graph_paths(store: Store) -> tuple[Path, Path]:
     return base.with_name(base.name + ".vectors.usearch"), base.with_name(base.name + ".vectors.json")
 
 
-def _new_graph(ndim: int) -> Any:
+def _usearch_index() -> Any:
+    """usearch's ``Index`` class, imported after ONNX Runtime.
+
+    usearch's extension carries its own copy of the C++ runtime, whose process-wide locale
+    symbols make a later ``import onnxruntime`` crash the interpreter (a segfault in
+    ``std::codecvt``); imported in the other order both work (tests/test_onnx_query.py).
+    """
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:  # query vectors then stay on PyTorch (nlp.onnx_query)
+        pass
     from usearch.index import Index
+
+    return Index
+
+
+def _new_graph(ndim: int) -> Any:
+    Index = _usearch_index()
 
     return Index(
         ndim=ndim,
@@ -265,7 +281,7 @@ def load_graph(store: Store, stamp: tuple[int, int] | None = None) -> Any:
     stamp: the file is memory-mapped as is. Same model and the only change is vectors added
     after the last rowid: those are added and the file saved again. Otherwise it is rebuilt.
     """
-    from usearch.index import Index
+    Index = _usearch_index()
 
     stamp = stamp or store.vectors_stamp(MODEL)
     graph_path, meta_path = graph_paths(store)

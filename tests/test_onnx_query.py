@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -50,3 +52,19 @@ def test_an_export_that_fails_falls_back(monkeypatch: pytest.MonkeyPatch, caplog
         assert onnx_query_encoder(vectors.EMBED_TOKENS, vectors._embedder(1)) is None
     assert "could not be built" in caplog.text and "no exporter here" in caplog.text
     onnx_query_encoder.cache_clear()
+
+
+def test_onnx_runtime_loads_after_an_hnsw_graph_in_one_process(tmp_path) -> None:
+    """usearch imported first made ``import onnxruntime`` segfault: the graph code imports
+    ONNX Runtime before usearch. A fresh interpreter, since this one has both loaded."""
+    script = (
+        "import numpy as np\n"
+        "import backchannel.vectors as v\n"
+        "g = v._new_graph(4)\n"
+        "g.add(np.arange(3), np.eye(3, 4, dtype=np.float16))\n"
+        "import onnxruntime\n"
+        "print(len(g), onnxruntime.get_device())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["3", "CPU"]
