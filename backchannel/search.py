@@ -70,8 +70,12 @@ def render_snippet(marked: str) -> str:
     return str(escape(marked)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
-#: Candidates each ranker contributes before fusion.
+#: Keyword candidates fused (and shown at most, for a larger limit).
 POOL = 100
+#: Vector candidates fused: the nearest this many the viewer may read. 50 and 30 scored as
+#: well as 100 on both splits of the relevance set (bench/RESULTS.md), and under an access
+#: filter the graph is asked for FILTERED_POOL times as many.
+VECTOR_POOL = 50
 #: Keyword matches (the best, after the access filter) that facets and the total count. All
 #: of them at Enron scale; at 500,000 messages a common word matches 100,000+, and counting
 #: every one made the search page p95 1.9 s (bench/RESULTS.md).
@@ -129,7 +133,11 @@ class SqliteSearch:
                 ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
                 result.relaxed = bool(ranked)
         exact = any(" " in p for p in query.phrases)
-        near = [] if self.mode == "bm25" or exact else self._vector_matches(viewer, query, pool)
+        near = (
+            []
+            if self.mode == "bm25" or exact
+            else self._vector_matches(viewer, query, max(limit, VECTOR_POOL))
+        )
         keyword = [(m.message_id, -m.neg_ts) for m in ranked[:pool]]
         if not near:
             chosen = [(m.message_id, round(-m.rank, 4)) for m in ranked[:limit]]

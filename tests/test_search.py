@@ -117,3 +117,25 @@ def test_search_relaxed_query_needs_a_rare_word(gassy: Store, monkeypatch: pytes
     # A word no message holds does not make the others optional: "annual xylophone" finds "annual".
     monkeypatch.setattr("backchannel.search.COMMON_SHARE", 0.02)
     assert len(search(gassy, Viewer(), "gas xylophone", mode="bm25", limit=100).hits) == 60
+
+
+def test_ranked_matches_asks_again_until_enough_are_readable(store: Store, tmp_path: Path) -> None:
+    """400 messages hold "gas"; bob may read 6 of them, the least relevant ones: the first
+    ask (a few hundred matches) finds none he may read, the next ones must find all six."""
+    sid = store.source_id("maildir", tmp_path)
+    with store.transaction():
+        for n in range(400):
+            store.add_raw(sid, raw(f"m{n:03d}", "ann@x.com", access=["bob@x.com"] if n >= 394 else []))
+    for n in range(400):
+        # Fewer mentions of gas in longer text: later messages rank lower.
+        text = "gas " * (3 if n < 394 else 1) + "filler " * (n // 10)
+        store.save_built(BuiltMessage(f"m{n:03d}", "Note", text, text, [], [], {}))
+    bob = Viewer(person_id=store.person_by_key("bob@x.com"))
+    ranked, more = store.ranked_matches(bob, '"gas"', 4)
+    everyone, _ = store.ranked_matches(Viewer(everything=True), '"gas"', 400)
+    readable = [m for m in everyone if m.message_id >= "m394"]
+    assert [m.message_id for m in ranked] == [m.message_id for m in readable[:4]] and more
+    assert {m.message_id for m in store.ranked_matches(bob, '"gas"', 10)[0]} == {
+        f"m{n}" for n in range(394, 400)
+    }
+    assert not store.ranked_matches(bob, '"gas"', 10)[1]

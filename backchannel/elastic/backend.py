@@ -34,7 +34,7 @@ from backchannel.elastic.queries import (
 from backchannel.errors import ConfigError
 from backchannel.query import ParsedQuery
 from backchannel.records import SearchFilters, SearchHit, Viewer
-from backchannel.search import MODES, POOL, SearchResult, fuse, hit_from_row, render_snippet
+from backchannel.search import MODES, POOL, VECTOR_POOL, SearchResult, fuse, hit_from_row, render_snippet
 from backchannel.settings import Settings
 from backchannel.store import Store
 from backchannel.vectors import EMBED_CHARS, Encoder, default_encoder
@@ -96,7 +96,7 @@ class ElasticSearch:
         exact = any(" " in p for p in query.phrases)
         knn = None
         if self.mode != "bm25" and self.vectors and not exact:
-            knn = knn_section(self._query_vector(query), pool, where, query.excluded)
+            knn = knn_section(self._query_vector(query), max(limit, VECTOR_POOL), where, query.excluded)
         lexical = bm25_query(query, where) if self.mode != "vector" else None
         if lexical is None and knn is None:  # vectors alone, asked for exact words: nothing can match
             return result

@@ -403,8 +403,9 @@ class ReadQueries:
         vis, vparams = visible_clause(viewer)
         extra, fparams = filter_clause(filters or SearchFilters())
         kept: list[RankedMatch] = []
-        # A person reads a share of the messages: ask for more at once than for the operator.
-        done, ask = 0, max(2 * want, 50) * (1 if viewer.everything and not extra else 8)
+        # A person reads a share of the messages: ask for more at once than for the operator,
+        # then, if too few passed, for as many as the share that passed says are missing.
+        done, ask = 0, max(2 * want, 50) * (1 if viewer.everything and not extra else 3)
         exhausted = False
         while len(kept) < want:
             chunk = self.db.execute(
@@ -425,7 +426,8 @@ class ReadQueries:
             if len(chunk) < ask:
                 exhausted = True
                 break
-            ask *= 8
+            passed = max(len(kept), 1) / done
+            ask = max(2 * ask, int((want - len(kept)) / passed * 1.5))
         kept.sort()
         return kept[:want], not exhausted or len(kept) > want
 
