@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from backchannel.errors import ConfigError
 from backchannel.facets import FACETS, FacetValue, facet_values
-from backchannel.query import ParsedQuery, parse_query
+from backchannel.query import STOP_WORDS, ParsedQuery, parse_query
 from backchannel.records import Citation, SearchFilters, SearchHit, Viewer
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store
@@ -86,6 +86,10 @@ MODES = ("hybrid", "bm25", "vector")
 #: In a relaxed any-word query, words in more than this share of the messages match only
 #: alongside a rarer word of the query (ParsedQuery.fts). Tuned on the dev split (bench/RESULTS.md).
 COMMON_SHARE: float | None = 0.02
+#: ... and in more than this many messages: in a small store no word is common.
+COMMON_MIN = 100
+#: Words are counted up to this share of the messages (enough to find the rarest of common words).
+COUNT_CAP = 0.1
 #: Vector hits below this cosine similarity are left out: a nearest message always exists,
 #: a related one does not. MiniLM puts unrelated short texts around 0.0-0.25.
 MIN_SIMILARITY = 0.3
@@ -153,11 +157,20 @@ class SqliteSearch:
 
     def _optional_words(self, query: ParsedQuery) -> frozenset[str]:
         """Words of a relaxed query that match only beside another: those in more than
-        :data:`COMMON_SHARE` of the messages, and those in none (nothing to match)."""
+        :data:`COMMON_SHARE` of the messages (and :data:`COMMON_MIN`), and those in none.
+        When every word is common, all but the rarest (a query of common words alone would
+        rank a third of the store)."""
         if not COMMON_SHARE:
             return frozenset()
-        docs, total = self.store.word_docs(query.phrases)
-        return frozenset(w for w, n in docs.items() if n == 0 or n > COMMON_SHARE * total)
+        total = self.store.indexed_count()
+        words = [p for p in query.phrases if p.casefold() not in STOP_WORDS]
+        common = max(COMMON_SHARE * total, COMMON_MIN)
+        counts = self.store.word_counts(words, cap=int(max(COUNT_CAP * total, common, 1000)) + 1)
+        present = {w: n for w, n in counts.items() if n}
+        rare = {w for w, n in present.items() if n <= common}
+        if not rare and present:
+            rare = {min(present, key=lambda w: present[w])}
+        return frozenset(w for w in counts if w not in rare)
 
     def _hits(
         self,

@@ -93,30 +93,33 @@ def test_search_respects_access(store: Store, tmp_path: Path) -> None:
 
 @pytest.fixture
 def gassy(store: Store, tmp_path: Path) -> Store:
-    """60 messages about gas; one of them about a flood too."""
+    """150 messages about gas; one of them about a flood too."""
     sid = store.source_id("maildir", tmp_path)
     with store.transaction():
-        for n in range(60):
+        for n in range(150):
             store.add_raw(sid, raw(f"g{n}", "ann@x.com", public=True, thread=f"g{n}"))
-    for n in range(60):
+    for n in range(150):
         text = "Gas prices again" + (", and the flood in Houston" if n == 7 else "")
         store.save_built(BuiltMessage(f"g{n}", "Daily note", text, text, [], [], {}))
     return store
 
 
 def test_search_relaxed_query_needs_a_rare_word(gassy: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert gassy.word_docs(["Gas", "floods", "turbine", "natural gas"]) == (
-        {"gas": 60, "floods": 1, "turbine": 0},
-        60,
-    )
+    assert gassy.word_counts(["Gas", "floods", "turbine", "gas prices"], cap=100) == {
+        "gas": 100,
+        "floods": 1,
+        "turbine": 0,
+        "gas prices": 100,
+    }
+    assert gassy.word_counts(["gas"], cap=1000) == {"gas": 150} and gassy.indexed_count() == 150
     result = search(gassy, Viewer(), "gas flood turbine", mode="bm25")
     assert result.relaxed and [h.message_id for h in result.hits] == ["g7"]
     monkeypatch.setattr("backchannel.search.COMMON_SHARE", None)
-    everything = search(gassy, Viewer(), "gas flood turbine", mode="bm25", limit=100)
-    assert everything.hits[0].message_id == "g7" and len(everything.hits) == 60
+    everything = search(gassy, Viewer(), "gas flood turbine", mode="bm25", limit=200)
+    assert everything.hits[0].message_id == "g7" and len(everything.hits) == 150
     # A word no message holds does not make the others optional: "annual xylophone" finds "annual".
     monkeypatch.setattr("backchannel.search.COMMON_SHARE", 0.02)
-    assert len(search(gassy, Viewer(), "gas xylophone", mode="bm25", limit=100).hits) == 60
+    assert len(search(gassy, Viewer(), "gas xylophone", mode="bm25", limit=200).hits) == 150
 
 
 def test_ranked_matches_asks_again_until_enough_are_readable(store: Store, tmp_path: Path) -> None:
@@ -139,3 +142,13 @@ def test_ranked_matches_asks_again_until_enough_are_readable(store: Store, tmp_p
         f"m{n}" for n in range(394, 400)
     }
     assert not store.ranked_matches(bob, '"gas"', 10)[1]
+
+
+def test_search_relaxed_query_of_common_words_needs_the_rarest(
+    indexed: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("backchannel.search.COMMON_MIN", 0)  # three messages: every word is common
+    result = search(indexed, Viewer(), "gas lunch", mode="bm25")
+    assert result.relaxed and [h.message_id for h in result.hits] == ["c"]  # "lunch": 1, "gas": 2
+    monkeypatch.setattr("backchannel.search.COMMON_SHARE", None)
+    assert {h.message_id for h in search(indexed, Viewer(), "gas lunch", mode="bm25").hits} == {"a", "b", "c"}

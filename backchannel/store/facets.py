@@ -101,24 +101,27 @@ class FacetQueries:
         row = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM messages_fts_docsize").fetchone()
         return int(row[0]), int(row[1])
 
-    def word_docs(self, words: Sequence[str]) -> tuple[dict[str, int], int]:
-        """How many indexed messages hold each of ``words`` (lower case; by stem, as the index
-        matches), and how many messages are indexed. Multi-word phrases are left out.
+    def indexed_count(self) -> int:
+        """How many messages the full-text index holds."""
+        return int(self.db.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0])
 
-        Operator data (counts over every message): callers decide with it, never show it.
+    def word_counts(self, words: Sequence[str], cap: int) -> dict[str, int]:
+        """How many indexed messages hold each of ``words`` (lower case keys; matched as the
+        index matches: by stem, phrases as phrases), counted up to ``cap``.
+
+        The cap keeps this cheap (about 1 ms per 10,000 messages counted); ``fts5vocab``
+        counts exactly but reads a word's whole posting list (0.1 s for a query of common
+        words at 500,000 messages). Operator data: callers decide with it, never show it.
         """
-        singles = sorted({w.casefold() for w in words if " " not in w})
-        total = int(self.db.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0])
-        if not singles:
-            return {}, total
-        self.db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, messages_fts, 'row')"
-        )
-        docs = dict.fromkeys(singles, 0)
-        for word, stem in self.stems(singles).items():
-            row = self.db.execute("SELECT doc FROM temp.fts_vocab WHERE term = ?", (stem,)).fetchone()
-            docs[word] = int(row[0]) if row else 0
-        return docs, total
+        return {
+            w.casefold(): int(
+                self.db.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)",
+                    (f'"{w}"', cap),
+                ).fetchone()[0]
+            )
+            for w in words
+        }
 
     def surface_forms(self, viewer: Viewer, term: str, limit: int = 5) -> set[str]:
         """How ``term`` is written (lower case) in up to ``limit`` messages the viewer may read."""
