@@ -128,9 +128,6 @@ class SqliteSearch:
         pool = max(limit, POOL)
         ranked: list[RankedMatch] = []
         match = ""
-        exact = any(" " in p for p in query.phrases)
-        index = None if self.mode == "bm25" or exact else self.index or index_for(self.store)
-        ahead = index.embed_ahead(self.store, " ".join(query.phrases)) if index else None
         if self.mode != "vector":
             want = max(pool, FACET_SCOPE) if facets else pool
             match = query.fts()
@@ -139,9 +136,12 @@ class SqliteSearch:
                 match = query.fts(any_term=True, optional=self._optional_words(query))
                 ranked, result.more = self.store.ranked_matches(viewer, match, want, query.filters)
                 result.relaxed = bool(ranked)
-        if ahead is not None:
-            ahead.result()  # the query vector, now cached for index.nearest
-        near = [] if index is None else self._vector_matches(index, viewer, query, max(limit, VECTOR_POOL))
+        exact = any(" " in p for p in query.phrases)
+        near = (
+            []
+            if self.mode == "bm25" or exact
+            else self._vector_matches(viewer, query, max(limit, VECTOR_POOL))
+        )
         keyword = [(m.message_id, -m.neg_ts) for m in ranked[:pool]]
         if not near:
             chosen = [(m.message_id, round(-m.rank, 4)) for m in ranked[:limit]]
@@ -203,10 +203,11 @@ class SqliteSearch:
         result.facets = facet_values(rows)
 
     def _vector_matches(
-        self, index: VectorIndex, viewer: Viewer, query: ParsedQuery, pool: int
+        self, viewer: Viewer, query: ParsedQuery, pool: int
     ) -> list[tuple[str, float, float]]:
         """The ``pool`` nearest messages the viewer may read and the operators keep, as
         (id, similarity, timestamp), best first; those with an excluded word dropped."""
+        index = self.index or index_for(self.store)
         k = pool if viewer.everything and not query.filters else pool * FILTERED_POOL
         near = [
             (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), k) if s >= MIN_SIMILARITY

@@ -31,7 +31,6 @@ import logging
 import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,8 +72,6 @@ HNSW_MIN = 50_000
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 _PUNCT_RUN = re.compile(r"[^\w\s]{3,}")
-#: Query vectors computed while the keyword search runs (VectorIndex.embed_ahead).
-_AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-vector")
 
 
 def search_text(subject: str | None, authored: str | None) -> str:
@@ -187,15 +184,6 @@ class VectorIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self._ids[i], float(scores[i])) for i in top]
-
-    def embed_ahead(self, store: Store, query: str) -> Future[np.ndarray] | None:
-        """Start embedding ``query`` on a worker thread, so the caller's keyword search and the
-        forward pass run on two cores at once; :meth:`nearest` then finds it cached. None when
-        there is nothing to search or the index has its own encoder."""
-        self._refresh(store)
-        if self._encode is not None or (self._graph is None and not self._ids) or not query.strip():
-            return None
-        return _AHEAD.submit(query_vector, query)
 
     def _refresh(self, store: Store) -> None:
         generation = store.vectors_generation()

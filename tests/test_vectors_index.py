@@ -133,21 +133,3 @@ def test_search_text_drops_punctuation_runs_and_clips() -> None:
     assert text.startswith("Daily News Gas prices rose http x.com word")
     assert "==" not in text and "--" not in text and len(text) == vectors.EMBED_CHARS
     assert search_text(None, None) == ""
-
-
-def test_a_query_is_embedded_ahead_only_when_there_is_something_to_search(store, monkeypatch) -> None:
-    calls: list[list[str]] = []
-    monkeypatch.setattr(
-        vectors, "query_encoder", lambda: lambda texts: calls.append(list(texts)) or _encode(texts)
-    )
-    vectors.query_vector.cache_clear()
-    try:
-        assert VectorIndex().embed_ahead(store, "q3") is None  # no vectors yet
-        _add(store, range(20))
-        assert VectorIndex(_encode).embed_ahead(store, "q3") is None  # its own encoder
-        assert VectorIndex().embed_ahead(store, "  ") is None
-        ahead = VectorIndex().embed_ahead(store, "q3")
-        assert ahead is not None and np.allclose(ahead.result(), _unit(3), atol=1e-6)
-        assert VectorIndex().nearest(store, "q3", 1)[0][0] == "m3" and calls == [["q3"]]  # cached
-    finally:
-        vectors.query_vector.cache_clear()
