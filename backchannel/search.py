@@ -209,16 +209,15 @@ class SqliteSearch:
         (id, similarity, timestamp), best first; those with an excluded word dropped."""
         index = self.index or index_for(self.store)
         k = pool if viewer.everything and not query.filters else pool * FILTERED_POOL
-        near = [
-            (m, s) for m, s in index.nearest(self.store, " ".join(query.phrases), k) if s >= MIN_SIMILARITY
-        ]
-        allowed = self.store.readable_among(viewer, [mid for mid, _ in near], query.filters)
-        if query.excluded and allowed:
+        near = index.nearest_readable(
+            self.store, viewer, " ".join(query.phrases), k, query.filters, floor=MIN_SIMILARITY
+        )
+        if query.excluded and near:
             dropped = self.store.ids_matching(
-                ParsedQuery(query.excluded, ()).fts(any_term=True), list(allowed)
+                ParsedQuery(query.excluded, ()).fts(any_term=True), [mid for mid, _, _ in near]
             )
-            allowed = {k: v for k, v in allowed.items() if k not in dropped}
-        return [(mid, round(score, 4), allowed[mid]) for mid, score in near if mid in allowed][:pool]
+            near = [n for n in near if n[0] not in dropped]
+        return [(mid, round(score, 4), ts) for mid, score, ts in near[:pool]]
 
 
 def rrf(rankings: list[list[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:

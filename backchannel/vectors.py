@@ -39,6 +39,7 @@ import numpy as np
 from backchannel.progress import progress_bar
 
 if TYPE_CHECKING:
+    from backchannel.records import SearchFilters, Viewer
     from backchannel.store import Store
 
 log = logging.getLogger(__name__)
@@ -160,11 +161,38 @@ class VectorIndex:
     def nearest(self, store: Store, query: str, k: int) -> list[tuple[str, float]]:
         """The ``k`` message ids most similar to ``query``, best first, with cosine similarities.
 
-        No access filtering here: callers keep only what the viewer may read
-        (``Store.hits_among``) and never show a score or count of the rest; a
-        caller with an access filter asks for a larger ``k``. From the HNSW
-        graph the neighbours are approximate (recall measured in bench/RESULTS.md).
+        No access filtering here (:meth:`nearest_readable` filters): callers never show a
+        score or count of these. From the HNSW graph the neighbours are approximate (recall
+        measured in bench/RESULTS.md).
         """
+        found = self._search(store, query, k)
+        if self._graph is None:
+            return found  # type: ignore[return-value]
+        ids = store.vector_ids([int(key) for key, _ in found])
+        return [(ids[int(key)], score) for key, score in found if int(key) in ids]
+
+    def nearest_readable(
+        self,
+        store: Store,
+        viewer: Viewer,
+        query: str,
+        k: int,
+        filters: SearchFilters | None = None,
+        floor: float = -1.0,
+    ) -> list[tuple[str, float, float]]:
+        """Those of the ``k`` nearest messages with a similarity of at least ``floor`` that the
+        viewer may read and the filters keep, as (id, similarity, timestamp), best first. A
+        caller with an access filter asks for a larger ``k``: the graph does not filter."""
+        found = [(key, score) for key, score in self._search(store, query, k) if score >= floor]
+        if self._graph is None:
+            when = store.readable_among(viewer, [str(mid) for mid, _ in found], filters)
+            return [(str(mid), score, when[str(mid)]) for mid, score in found if mid in when]
+        # Graph keys are message_vectors rowids: their ids and the access check in one statement.
+        rows = store.readable_vectors(viewer, [int(key) for key, _ in found], filters)
+        return [(rows[int(key)][0], score, rows[int(key)][1]) for key, score in found if int(key) in rows]
+
+    def _search(self, store: Store, query: str, k: int) -> list[tuple[str | int, float]]:
+        """(message id, or graph key, similarity) of the ``k`` nearest, best first."""
         self._refresh(store)
         if (self._graph is None and not self._ids) or not query.strip() or k <= 0:
             return []
@@ -174,11 +202,7 @@ class VectorIndex:
             vec = query_vector(query)
         if self._graph is not None:
             found = self._graph.search(vec.astype(np.float16), min(k, len(self._graph)))
-            keys = [int(x) for x in found.keys]
-            ids = store.vector_ids(keys)
-            return [
-                (ids[key], 1.0 - float(d)) for key, d in zip(keys, found.distances, strict=True) if key in ids
-            ]
+            return [(int(key), 1.0 - float(d)) for key, d in zip(found.keys, found.distances, strict=True)]
         scores = self._matrix @ vec
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]

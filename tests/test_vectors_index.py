@@ -133,3 +133,30 @@ def test_search_text_drops_punctuation_runs_and_clips() -> None:
     assert text.startswith("Daily News Gas prices rose http x.com word")
     assert "==" not in text and "--" not in text and len(text) == vectors.EMBED_CHARS
     assert search_text(None, None) == ""
+
+
+@pytest.mark.parametrize("hnsw_min", [100, 10**9], ids=["graph", "exact"])
+def test_nearest_readable_keeps_what_the_viewer_may_read(store, tmp_path, hnsw_min) -> None:
+    from backchannel.records import BuiltMessage, SearchFilters, Viewer
+    from tests.test_store import raw
+
+    sid = store.source_id("maildir", tmp_path)
+    with store.transaction():
+        for s in range(150):  # bob may read every third message; the rest are ann's alone
+            store.add_raw(sid, raw(f"m{s}", "ann@x.com", access=["bob@x.com"] if s % 3 == 0 else []))
+    for s in range(150):
+        store.save_built(BuiltMessage(f"m{s}", "Note", "text", "text", [], [], {}))
+    _add(store, range(150))
+    index = VectorIndex(_encode, hnsw_min=hnsw_min)
+    bob = Viewer(person_id=store.person_by_key("bob@x.com"))
+    everything = index.nearest(store, "q7", 150)
+    got = index.nearest_readable(store, bob, "q7", 150)
+    assert [mid for mid, _, _ in got] == [mid for mid, _ in everything if int(mid[1:]) % 3 == 0]
+    assert all(score == dict(everything)[mid] and ts > 0 for mid, score, ts in got)
+    floor = got[10][1]
+    assert [g[0] for g in index.nearest_readable(store, bob, "q7", 150, floor=floor)] == [
+        g[0] for g in got[:11]
+    ]
+    before = SearchFilters(until=raw("x", "a").timestamp)  # every message is at that instant: none before
+    assert index.nearest_readable(store, bob, "q7", 150, before) == []
+    assert (index._graph is not None) == (hnsw_min == 100)

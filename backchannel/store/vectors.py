@@ -150,6 +150,25 @@ class VectorQueries:
             )
         return out
 
+    def readable_vectors(
+        self, viewer: Viewer, rowids: Sequence[int], filters: SearchFilters | None = None
+    ) -> dict[int, tuple[str, float]]:
+        """message_vectors rowid -> (message id, timestamp), for those of ``rowids`` whose
+        message the viewer may read and the filters keep (:meth:`readable_among` by vector)."""
+        vis, vparams = visible_clause(viewer)
+        extra, fparams = filter_clause(filters or SearchFilters())
+        out: dict[int, tuple[str, float]] = {}
+        for chunk, marks in in_chunks(rowids):
+            out.update(
+                (int(key), (str(mid), float(ts)))
+                for key, mid, ts in self.db.execute(
+                    "SELECT v.rowid, m.id, m.ts FROM message_vectors v "
+                    f"JOIN messages m ON m.id = v.message_id WHERE v.rowid IN ({marks}) AND {vis}{extra}",
+                    (*chunk, *vparams, *fparams),
+                )
+            )
+        return out
+
     def hits_among(
         self, viewer: Viewer, ids: list[str], filters: SearchFilters | None = None
     ) -> dict[str, sqlite3.Row]:
