@@ -70,11 +70,10 @@ def render_snippet(marked: str) -> str:
     return str(escape(marked)).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
-#: Keyword candidates fused (and shown at most, for a larger limit).
-POOL = 100
-#: Vector candidates fused: the nearest this many the viewer may read. 50 and 30 scored as
-#: well as 100 on both splits of the relevance set (bench/RESULTS.md), and under an access
-#: filter the graph is asked for FILTERED_POOL times as many.
+#: Keyword candidates fused (and shown at most, for a larger limit) and vector candidates
+#: fused: the best this many the viewer may read. 50 and 30 of each scored as well as 100 on
+#: both splits of the relevance set (bench/RESULTS.md); fewer candidates, less access checking.
+POOL = 50
 VECTOR_POOL = 50
 #: Keyword matches (the best, after the access filter) that facets and the total count. All
 #: of them at Enron scale; at 500,000 messages a common word matches 100,000+, and counting
