@@ -11,9 +11,8 @@ templates, index creation and deletion, ``_bulk`` with per-item results,
 Searches are answered by a small evaluator of the query clauses the backend
 builds (:func:`matches`: ``bool``, ``term``, ``terms``, ``range``,
 ``match_all``, ``match_none``, ``multi_match`` phrases over lower-cased
-letter-and-digit tokens, no stemming), kNN by exact cosine, and ``terms`` /
-``multi_terms`` aggregations, so access and operator filters can be checked
-against documents built from a real store. It is not a search engine: ranking
+letter-and-digit tokens, no stemming) and kNN by exact cosine, so access and
+operator filters can be checked against documents built from a real store. It is not a search engine: ranking
 is the tests' business (:attr:`ElasticStandIn.answers` overrides a search's
 hits). :attr:`ElasticStandIn.bulk_faults` makes chosen documents fail
 (429 then success, or a mapping error); every request is kept in
@@ -26,7 +25,6 @@ import json
 import math
 import re
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -299,10 +297,6 @@ def _search(es: ElasticStandIn, docs: dict[str, dict[str, Any]], body: dict[str,
             ],
         }
     }
-    if "aggs" in body:
-        answer["aggregations"] = {
-            name: _aggregate(spec, [docs[i] for i in matched]) for name, spec in body["aggs"].items()
-        }
     return answer
 
 
@@ -323,23 +317,6 @@ def _nearest(knn: dict[str, Any], docs: dict[str, dict[str, Any]]) -> dict[str, 
 def _cosine(a: list[float], b: list[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b, strict=True))
     return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)) or 1.0)
-
-
-def _aggregate(spec: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str, Any]:
-    if "terms" in spec:
-        field_name, size = spec["terms"]["field"], spec["terms"].get("size", 10)
-        counts = Counter(v for d in docs for v in set(_values(d, field_name)))
-        keys = [([k], n) for k, n in counts.items()]
-    else:
-        fields = [t["field"] for t in spec["multi_terms"]["terms"]]
-        size = spec["multi_terms"].get("size", 10)
-        counts = Counter(
-            tuple(_values(d, f)[0] for f in fields) for d in docs if all(_values(d, f) for f in fields)
-        )
-        keys = [(list(k), n) for k, n in counts.items()]
-    keys.sort(key=lambda x: (-x[1], str(x[0])))
-    single = "terms" in spec
-    return {"buckets": [{"key": k[0] if single else k, "doc_count": n} for k, n in keys[:size]]}
 
 
 def _values(doc: dict[str, Any], name: str) -> list[Any]:

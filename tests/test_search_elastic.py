@@ -27,7 +27,6 @@ from backchannel.elastic.indexing import alias_actions, rebuild_index
 from backchannel.elastic.mapping import DIMS, TEXT_ANALYZER, index_body
 from backchannel.elastic.queries import (
     access_filter,
-    aggregations,
     bm25_query,
     highlight,
     knn_section,
@@ -36,7 +35,7 @@ from backchannel.elastic.queries import (
 )
 from backchannel.query import STOP_WORDS, parse_query
 from backchannel.records import SearchFilters, Viewer
-from backchannel.search import FACETS, MIN_SIMILARITY, SqliteSearch, fuse, render_snippet, search
+from backchannel.search import MIN_SIMILARITY, SqliteSearch, fuse, render_snippet, search
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store, visible_clause
 from tests import elastic_standin
@@ -280,11 +279,7 @@ def test_knn_prefilter_is_the_bm25_filter(store) -> None:
     assert len(knn["query_vector"]) == DIMS
 
 
-def test_aggregations_cover_the_facets_and_highlights_use_the_stores_markers() -> None:
-    aggs = aggregations()
-    assert tuple(aggs) == FACETS
-    assert aggs["person"]["terms"]["field"] == "author_id"
-    assert aggs["container"]["multi_terms"]["terms"] == [{"field": "kind"}, {"field": "container.raw"}]
+def test_highlights_use_the_stores_markers() -> None:
     marks = highlight()
     assert marks["pre_tags"] == [MARK_OPEN] and marks["post_tags"] == [MARK_CLOSE]
     assert "encoder" not in marks  # render_snippet escapes; ES escaping too would show &amp;lt;
@@ -457,13 +452,24 @@ def test_a_stale_document_is_dropped_by_the_stores_check(store, loaded) -> None:
     assert [h.message_id for h in result.hits] == [public]
     assert result.hits[0].snippet == "the <mark>plan</mark> &lt;script&gt;x&lt;/script&gt;"
     assert result.hits[0].score == 5.0
+    # Counted by the store too: the stale document adds nothing to the total or the facets.
+    assert result.total == 1 and [v.label.lstrip("#") for v in result.facets["container"]] == ["general"]
     raj = _viewers(store)["raj"]
-    assert [
-        h.message_id for h in _backend(store, loaded, "bm25").search(raj, parse_query("plan"), 10).hits
-    ] == [
-        private,
-        public,
-    ]
+    theirs = _backend(store, loaded, "bm25").search(raj, parse_query("plan"), 10)
+    assert [h.message_id for h in theirs.hits] == [private, public] and theirs.total == 2
+
+
+def test_more_than_is_said_only_when_the_store_confirms_a_full_page(store, loaded, monkeypatch) -> None:
+    private = store.db.execute("SELECT id FROM messages WHERE container = 'leadership' LIMIT 1").fetchone()[0]
+    public = store.db.execute(
+        "SELECT id FROM messages WHERE container = 'general' AND built_at IS NOT NULL LIMIT 1"
+    ).fetchone()[0]
+    loaded.answers = lambda body: [(private, 9.0, {}), (public, 5.0, {})]
+    monkeypatch.setattr("backchannel.elastic.backend.FACET_SCOPE", 2)  # ES's page of matches is full
+    anyone = _backend(store, loaded, "bm25").search(Viewer(), parse_query("plan"), 10)
+    assert (anyone.total, anyone.more) == (1, False)  # a stale document must not say "more than"
+    raj = _backend(store, loaded, "bm25").search(_viewers(store)["raj"], parse_query("plan"), 10)
+    assert (raj.total, raj.more) == (2, True)
 
 
 def test_hybrid_fuses_both_rankings_like_the_sqlite_backend(store, loaded) -> None:

@@ -5,7 +5,12 @@ store with the viewer's access and the query's operators
 (``Store.hits_among``) before anything is shown, so a document that went
 stale (access taken away, message deleted) never shows a message its viewer
 may no longer read. Hits are built from the store's rows; only the snippet
-comes from Elasticsearch's highlight.
+comes from Elasticsearch's highlight. The total and the facets are counted by
+the store too, over the ids Elasticsearch matched (the best
+``FACET_SCOPE`` keyword matches and the vector hits, as SqliteSearch counts):
+counts taken inside Elasticsearch would follow the access lists as they were
+at the last rebuild, and a member removed from a channel since would still
+see its messages counted.
 """
 
 from __future__ import annotations
@@ -19,22 +24,31 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from backchannel.elastic.client import ElasticError, api_error, client_for, translated
-from backchannel.elastic.facets import facets_of
 from backchannel.elastic.queries import (
     Body,
     Resolved,
     bm25_query,
     bm25_request,
-    count_request,
     filtered_request,
     knn_request,
     knn_section,
+    scope_request,
     search_filter,
 )
 from backchannel.errors import ConfigError
+from backchannel.facets import facet_values
 from backchannel.query import ParsedQuery
 from backchannel.records import SearchFilters, SearchHit, Viewer
-from backchannel.search import MODES, POOL, VECTOR_POOL, SearchResult, fuse, hit_from_row, render_snippet
+from backchannel.search import (
+    FACET_SCOPE,
+    MODES,
+    POOL,
+    VECTOR_POOL,
+    SearchResult,
+    fuse,
+    hit_from_row,
+    render_snippet,
+)
 from backchannel.settings import Settings
 from backchannel.store import Store
 from backchannel.vectors import EMBED_CHARS, Encoder, default_encoder
@@ -84,7 +98,7 @@ class ElasticSearch:
         )
 
     def search(self, viewer: Viewer, query: ParsedQuery, limit: int, *, facets: bool = True) -> SearchResult:
-        """Ranked hits the store confirms; with ``facets``, the total and facets counted by ES."""
+        """Ranked hits the store confirms; with ``facets``, the total and facets the store counts."""
         result = SearchResult(query="", problems=query.problems)
         if not query.phrases and not query.filters:
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
@@ -100,55 +114,66 @@ class ElasticSearch:
         lexical = bm25_query(query, where) if self.mode != "vector" else None
         if lexical is None and knn is None:  # vectors alone, asked for exact words: nothing can match
             return result
-        bm25, vector, counts = self._run(lexical, knn, pool, facets)
+        bm25, vector, scope = self._run(lexical, knn, pool, facets)
         rows = self.store.hits_among(viewer, bm25.ids + vector.ids, query.filters)
         if lexical is not None and len(query.phrases) > 1 and not _allowed(bm25, rows):
             relaxed = bm25_query(query, where, any_term=True)
-            retry, _, retry_counts = self._run(relaxed, None, pool, facets, counted_knn=knn)
+            retry, _, retry_scope = self._run(relaxed, None, pool, facets)
             rows.update(self.store.hits_among(viewer, retry.ids, query.filters))
             if _allowed(retry, rows):
-                bm25, counts, result.relaxed = retry, retry_counts, True
+                bm25, scope, result.relaxed = retry, retry_scope, True
         result.hits = _with_highlights(_ranked_hits(bm25, vector, rows, limit), bm25.highlights)
-        if counts is not None:
-            _count(result, counts, self.store)
+        if facets:
+            self._count(result, viewer, query.filters, scope, vector.ids)
         return result
+
+    def _count(
+        self,
+        result: SearchResult,
+        viewer: Viewer,
+        filters: SearchFilters,
+        keyword: list[str],
+        vector: list[str],
+    ) -> None:
+        """Total and facets counted by the store over the matched ids (with the viewer's access
+        and the operators applied again there). "More than" only when the store confirmed every
+        one of a full page of keyword matches: a stale document must not say that more exist."""
+        total, rows = self.store.facet_counts(viewer, filters, sorted(set(keyword) | set(vector)))
+        result.total = total
+        result.facets = facet_values(rows)
+        if len(keyword) >= FACET_SCOPE:
+            result.more = len(self.store.readable_among(viewer, keyword, filters)) == len(keyword)
 
     def _filtered(
         self, viewer: Viewer, query: ParsedQuery, where: Body, limit: int, result: SearchResult, facets: bool
     ) -> SearchResult:
-        """Operators alone: the newest matching messages the store confirms."""
-        answer = self._msearch([filtered_request(where, limit, counts=facets)])[0]
+        """Operators alone: the newest matching messages the store confirms, counted by the store."""
+        answer = self._msearch([filtered_request(where, limit)])[0]
         ids = [h["_id"] for h in answer["hits"]["hits"]]
         rows = self.store.hits_among(viewer, ids, query.filters)
         result.hits = [hit_from_row(rows[i]) for i in ids if i in rows]
         if facets:
-            _count(result, answer, self.store)
+            total, facet_rows = self.store.facet_counts(viewer, query.filters)
+            result.total, result.facets = total, facet_values(facet_rows)
         return result
 
     def _run(
-        self,
-        lexical: Body | None,
-        knn: Body | None,
-        pool: int,
-        facets: bool,
-        *,
-        counted_knn: Body | None = None,
-    ) -> tuple[_Ranked, _Ranked, dict[str, Any] | None]:
-        """The BM25 ranking, the kNN ranking and (with ``facets``) the counts, in one round trip.
-
-        ``counted_knn`` counts vector matches without ranking them again (a relaxed retry).
-        """
+        self, lexical: Body | None, knn: Body | None, pool: int, facets: bool
+    ) -> tuple[_Ranked, _Ranked, list[str]]:
+        """The BM25 ranking, the kNN ranking and (with ``facets``) the ids of the best
+        :data:`~backchannel.search.FACET_SCOPE` keyword matches, in one round trip."""
         bodies: list[Body] = []
         if lexical is not None:
             bodies.append(bm25_request(lexical, pool))
         if knn is not None:
             bodies.append(knn_request(knn, pool))
-        if facets:
-            bodies.append(count_request(lexical, knn or counted_knn))
+        if facets and lexical is not None:
+            bodies.append(scope_request(lexical, FACET_SCOPE))
         answers = iter(self._msearch(bodies))
         bm25 = _ranked(next(answers)) if lexical is not None else _Ranked([], {}, {})
         vector = _ranked(next(answers), cosine=True) if knn is not None else _Ranked([], {}, {})
-        return bm25, vector, next(answers, None)
+        scope = next(answers, None)
+        return bm25, vector, [h["_id"] for h in scope["hits"]["hits"]] if scope else []
 
     def _msearch(self, bodies: Sequence[Body]) -> list[dict[str, Any]]:
         searches: list[Body] = []
@@ -201,11 +226,6 @@ def _with_highlights(hits: list[SearchHit], highlights: dict[str, dict[str, list
         fragment = (marked.get("body") or marked.get("subject") or [""])[0]
         out.append(dataclasses.replace(hit, snippet=render_snippet(fragment)) if fragment else hit)
     return out
-
-
-def _count(result: SearchResult, answer: dict[str, Any], store: Store) -> None:
-    result.total = int(answer["hits"]["total"]["value"])
-    result.facets = facets_of(answer.get("aggregations", {}), store)
 
 
 def _item_error(response: dict[str, Any], alias: str) -> ElasticError:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -43,7 +42,6 @@ def document(
         "subject": row["subject"] or "",
         "body": row["authored"] or "",
         "ts": math.floor(row["ts"] * 1000),
-        "year": datetime.fromtimestamp(row["ts"], UTC).year,
         "visibility": row["visibility"],
         "access": list(access),
         "topics": list(topics),

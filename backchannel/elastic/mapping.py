@@ -61,7 +61,6 @@ def _mappings(dims: int) -> dict[str, Any]:
             "subject": text,
             "body": text,  # scrubbed, quotes and signatures cut: what FTS5 indexes too
             "ts": {"type": "date", "format": "epoch_millis"},
-            "year": {"type": "integer"},
             "visibility": keyword,  # public | restricted
             "access": {"type": "integer"},  # person ids that may read a restricted message
             "topics": keyword,  # entity ids linked in the message (never grey or hidden ones)

@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backchannel.facets import FACETS
 from backchannel.query import ParsedQuery
 from backchannel.records import SOURCE_GROUPS, SearchFilters, Viewer
 from backchannel.search import MIN_SIMILARITY
 from backchannel.store import MARK_CLOSE, MARK_OPEN
-from backchannel.store.facets import FACET_VALUES
 
 Body = dict[str, Any]
 
@@ -29,8 +27,6 @@ TEXT_FIELDS = ("subject^3", "body")
 CANDIDATES_PER_HIT = 5
 #: ES's ceiling on ``num_candidates``.
 MAX_CANDIDATES = 10_000
-#: Years a year facet can list (every one, as the SQLite backend lists them).
-YEARS = 200
 #: Characters of a body highlight (about SQLite's 24-token snippet).
 FRAGMENT_CHARS = 160
 
@@ -128,45 +124,27 @@ def knn_request(knn: Body, size: int) -> Body:
     return {"knn": knn, "size": size, "_source": False, "track_total_hits": False}
 
 
-def count_request(lexical: Body | None, knn: Body | None) -> Body:
-    """How many messages match and the facets' counts: over the union of what the rankers match,
-    inside the same filter (never over anything the viewer may not read)."""
-    body: Body = {"size": 0, "track_total_hits": True, "aggs": aggregations()}
-    if lexical is not None:
-        body["query"] = lexical
-    if knn is not None:
-        body["knn"] = knn
-    return body
+def scope_request(lexical: Body, size: int) -> Body:
+    """The ids of the best ``size`` keyword matches, ranked as :func:`bm25_request` ranks them:
+    what the store counts the total and facets over."""
+    return {
+        "query": lexical,
+        "size": size,
+        "sort": [{"_score": {"order": "desc"}}, {"ts": {"order": "desc"}}],
+        "_source": False,
+        "track_total_hits": False,
+    }
 
 
-def filtered_request(where: Body, size: int, *, counts: bool = True) -> Body:
-    """A query of operators alone: matching messages newest first (with ``counts``: total, facets)."""
-    body: Body = {
+def filtered_request(where: Body, size: int) -> Body:
+    """A query of operators alone: matching messages newest first."""
+    return {
         "query": {"bool": {"filter": [where]}},
         "size": size,
         "sort": [{"ts": {"order": "desc"}}],
         "_source": False,
-        "track_total_hits": counts,
+        "track_total_hits": False,
     }
-    if counts:
-        body["aggs"] = aggregations()
-    return body
-
-
-def aggregations(size: int = FACET_VALUES) -> Body:
-    """One aggregation per facet (``backchannel.facets.FACETS``), keyed as ``Store.facet_counts``
-    keys its rows: connector kind, (kind, container as written), author, entity id, year. Topics ask
-    for twice as many, since the store drops those that are grey or hidden."""
-    aggs: Body = {
-        "source": {"terms": {"field": "kind", "size": size}},
-        "container": {
-            "multi_terms": {"terms": [{"field": "kind"}, {"field": "container.raw"}], "size": size}
-        },
-        "person": {"terms": {"field": "author_id", "size": size}},
-        "topic": {"terms": {"field": "topics", "size": size * 2}},
-        "year": {"terms": {"field": "year", "size": YEARS}},
-    }
-    return {name: aggs[name] for name in FACETS}
 
 
 def highlight() -> Body:
