@@ -320,13 +320,10 @@ def _cosine(a: list[float], b: list[float]) -> float:
 
 
 def _values(doc: dict[str, Any], name: str) -> list[Any]:
-    """A field's values; ``container.raw`` is the container as written, ``container`` folded."""
-    base = name.removesuffix(".raw")
-    value = doc.get(base)
+    """A field's values, folded to lower case for a field with a normalizer."""
+    value = doc.get(name)
     values = value if isinstance(value, list) else [] if value is None else [value]
-    if base in NORMALIZED and not name.endswith(".raw"):
-        return [str(v).lower() for v in values]
-    return values
+    return [str(v).lower() for v in values] if name in NORMALIZED else values
 
 
 def matches(query: dict[str, Any], doc: dict[str, Any]) -> bool:

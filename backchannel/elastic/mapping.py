@@ -54,7 +54,7 @@ def _mappings(dims: int) -> dict[str, Any]:
             "kind": keyword,  # connector kind: maildir, slack_export, ...
             "source": folded,  # the source's name, when it has one
             "source_group": keyword,  # "mail" or "slack" (records.SOURCE_GROUPS)
-            "container": {**folded, "fields": {"raw": keyword}},  # raw: as written, for facets
+            "container": folded,
             "author_id": {"type": "integer"},
             "author_keys": keyword,  # the author's identity keys (addresses, slack:U...)
             "author_name": {"type": "text", "fields": {"raw": keyword}},
