@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from backchannel.cli import cli
+from backchannel.records import Viewer
 from backchannel.settings import PROJECT_ROOT, Settings
 from backchannel.store import Store
 
@@ -27,6 +28,13 @@ def invoke_cli(settings: Settings, *args: str, input: str | None = None) -> Resu
     )
     assert result.exit_code == 0, result.output + repr(result.exception)
     return result
+
+
+def viewer_of(store: Store, key: str) -> Viewer:
+    """The access of the person known by ``key`` (an address or ``slack:U...``), who must exist."""
+    person = store.person_by_key(key)
+    assert person is not None, key
+    return Viewer(person_id=person)
 
 
 def cli_json(settings: Settings, *args: str) -> Any:

@@ -39,7 +39,7 @@ from backchannel.search import MIN_SIMILARITY, SqliteSearch, fuse, render_snippe
 from backchannel.settings import Settings
 from backchannel.store import MARK_CLOSE, MARK_OPEN, Store, visible_clause
 from tests import elastic_standin
-from tests.conftest import OUTSIDER, SECRETS
+from tests.conftest import OUTSIDER, SECRETS, viewer_of
 from tests.elastic_standin import ElasticStandIn, matches
 
 ALL = Viewer(everything=True)
@@ -64,18 +64,12 @@ def standin() -> Iterator[ElasticStandIn]:
         yield server
 
 
-def _person(store: Store, key: str) -> Viewer:
-    person = store.person_by_key(key)
-    assert person is not None, key
-    return Viewer(person_id=person)
-
-
 def _viewers(store: Store) -> dict[str, Viewer]:
     return {
         "anonymous": Viewer(),
-        "tomas": _person(store, "slack:U05THERRRA"),
-        "raj": _person(store, "slack:U05RPATEL1"),
-        "phillip": _person(store, "phillip.allen@enron.com"),
+        "tomas": viewer_of(store, "slack:U05THERRRA"),
+        "raj": viewer_of(store, "slack:U05RPATEL1"),
+        "phillip": viewer_of(store, "phillip.allen@enron.com"),
         "everything": ALL,
     }
 

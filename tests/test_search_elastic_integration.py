@@ -23,7 +23,7 @@ from backchannel.records import Viewer
 from backchannel.search import SqliteSearch
 from backchannel.settings import Settings
 from backchannel.store import Store
-from tests.test_search_elastic import _assert_same_facets
+from tests.test_search_elastic import _assert_same_facets, _viewers
 
 URL = os.environ.get("ELASTICSEARCH_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -69,21 +69,6 @@ def es_settings(built_settings: Settings) -> Iterator[Settings]:
 def store(es_settings: Settings) -> Iterator[Store]:
     with Store.open(es_settings.database_path) as s:
         yield s
-
-
-def _viewers(store: Store) -> dict[str, Viewer]:
-    def person(key: str) -> Viewer:
-        found = store.person_by_key(key)
-        assert found is not None, key
-        return Viewer(person_id=found)
-
-    return {
-        "anonymous": Viewer(),
-        "tomas": person("slack:U05THERRRA"),
-        "raj": person("slack:U05RPATEL1"),
-        "phillip": person("phillip.allen@enron.com"),
-        "everything": ALL,
-    }
 
 
 def _es(store: Store, settings: Settings, mode: str = "hybrid") -> ElasticSearch:

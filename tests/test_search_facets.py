@@ -19,7 +19,7 @@ from backchannel.search import SearchResult, search, thread_groups
 from backchannel.settings import Settings
 from backchannel.store import Store
 from backchannel.suggest import did_you_mean
-from tests.conftest import cli_json
+from tests.conftest import cli_json, viewer_of
 from tests.webdata import ALICE, CAROL, DM_WORD, PRIVATE_WORD, WebData, build, login
 from web import create_app
 
@@ -33,12 +33,6 @@ def store(built_settings: Settings):
         yield s
 
 
-def _viewer(store: Store, key: str) -> Viewer:
-    person = store.person_by_key(key)
-    assert person is not None, key
-    return Viewer(person_id=person)
-
-
 def _facet(result: SearchResult, name: str) -> dict[str, int]:
     return {v.label: v.count for v in result.facets.get(name, [])}
 
@@ -50,7 +44,7 @@ QUERIES = ("bluebird", "pilot pricing", "angel", "cutover", "in:#engineering", "
 @pytest.mark.parametrize("who", ["slack:U05THERRRA", "slack:U05RPATEL1", "phillip.allen@enron.com", None])
 def test_facets_count_exactly_the_messages_the_viewer_gets(store, query: str, who: str | None) -> None:
     """With room for every match, the facets add up to the viewer's own hits: nothing else is counted."""
-    viewer = _viewer(store, who) if who else Viewer()
+    viewer = viewer_of(store, who) if who else Viewer()
     result = search(store, viewer, query, limit=1000)
     hits = result.hits
     assert result.total == len(hits)
@@ -65,7 +59,7 @@ def test_facets_count_exactly_the_messages_the_viewer_gets(store, query: str, wh
 
 
 def test_a_non_member_sees_no_private_facet_value_or_count(store) -> None:
-    tomas, raj = _viewer(store, "slack:U05THERRRA"), _viewer(store, "slack:U05RPATEL1")
+    tomas, raj = viewer_of(store, "slack:U05THERRRA"), viewer_of(store, "slack:U05RPATEL1")
     for query in ("bluebird", "pilot", "observer", "in:leadership", "from:U05RPATEL1"):
         theirs = search(store, tomas, query, limit=1000)
         labels = {v.label.lstrip("#") for v in theirs.facets.get("container", [])}
@@ -105,7 +99,7 @@ def test_source_operator_narrows_to_mail_or_slack(store) -> None:
 
 
 def test_did_you_mean_corrects_from_what_the_viewer_may_read(store) -> None:
-    tomas, raj = _viewer(store, "slack:U05THERRRA"), _viewer(store, "slack:U05RPATEL1")
+    tomas, raj = viewer_of(store, "slack:U05THERRRA"), viewer_of(store, "slack:U05RPATEL1")
     assert search(store, ALL, "stagng").suggestion == "staging"
     assert search(store, tomas, "bluebrd monolith").suggestion == "bluebird monolith"
     # "Pricing for Bluebird" is a #leadership message: the corrected query must find what he may read
@@ -120,7 +114,7 @@ def test_did_you_mean_corrects_from_what_the_viewer_may_read(store) -> None:
 def test_suggestions_come_only_from_readable_messages_even_before_the_final_check(store) -> None:
     """Two locks: the vocabulary word must be found in a message the viewer may read, and the
     corrected query must then find something. This proves the first on its own."""
-    tomas, raj = _viewer(store, "slack:U05THERRRA"), _viewer(store, "slack:U05RPATEL1")
+    tomas, raj = viewer_of(store, "slack:U05THERRRA"), viewer_of(store, "slack:U05RPATEL1")
     assert did_you_mean(store, raj, "obsever", parse_query("obsever")) == "observer"
     assert did_you_mean(store, tomas, "obsever", parse_query("obsever")) == ""
     assert store.surface_forms(tomas, "observ") == set()
@@ -207,7 +201,7 @@ def test_facets_count_the_best_matches_the_viewer_may_read_when_there_are_many(s
 
     monkeypatch.setattr(search_module, "FACET_SCOPE", 2)
     monkeypatch.setattr(search_module, "POOL", 2)
-    tomas, raj = _viewer(store, "slack:U05THERRRA"), _viewer(store, "slack:U05RPATEL1")
+    tomas, raj = viewer_of(store, "slack:U05THERRRA"), viewer_of(store, "slack:U05RPATEL1")
     many = search(store, ALL, "bluebird", limit=2, mode="bm25")
     assert many.more and many.total == 2 == sum(v.count for v in many.facets["source"])
     # "observer": two #leadership messages. Raj reads both (no more beyond them), Tomás none:

@@ -16,19 +16,13 @@ from backchannel.records import Viewer
 from backchannel.search import search
 from backchannel.settings import Settings
 from backchannel.store import Store
-from tests.conftest import FIXTURES, cli_json
+from tests.conftest import FIXTURES, cli_json, viewer_of
 
 
 @pytest.fixture(scope="module")
 def store(built_settings: Settings):
     with Store.open(built_settings.database_path) as s:
         yield s
-
-
-def _viewer(store: Store, key: str) -> Viewer:
-    person = store.person_by_key(key)
-    assert person is not None, key
-    return Viewer(person_id=person)
 
 
 ALL = Viewer(everything=True)
@@ -88,12 +82,12 @@ def test_in_topic_dates_and_attachments_filter(store) -> None:
     ],
 )
 def test_no_operator_shows_a_non_member_a_private_message(store, query) -> None:
-    tomas = _viewer(store, "slack:U05THERRRA")
+    tomas = viewer_of(store, "slack:U05THERRRA")
     assert not _containers(store, tomas, query) & {"leadership", "dm:lena,raj"}
 
 
 def test_members_do_see_their_private_channel_through_operators(store) -> None:
-    raj = _viewer(store, "slack:U05RPATEL1")
+    raj = viewer_of(store, "slack:U05RPATEL1")
     assert _containers(store, raj, "in:leadership") == {"leadership"}
     assert _containers(store, raj, 'in:"dm:lena,raj"') == {"dm:lena,raj"}
 
