@@ -103,7 +103,7 @@ class FacetQueries:
 
     def indexed_count(self) -> int:
         """How many messages the full-text index holds."""
-        return int(self.db.execute("SELECT count(*) FROM messages_fts_docsize").fetchone()[0])
+        return self.vocabulary_stamp()[0]
 
     def word_counts(self, words: Sequence[str], cap: int) -> dict[str, int]:
         """How many indexed messages hold each of ``words`` (lower case keys; matched as the
