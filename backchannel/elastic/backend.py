@@ -51,7 +51,7 @@ from backchannel.search import (
 )
 from backchannel.settings import Settings
 from backchannel.store import Store
-from backchannel.vectors import EMBED_CHARS, Encoder, default_encoder
+from backchannel.vectors import EMBED_CHARS, Encoder, query_vector
 
 
 @dataclass
@@ -188,8 +188,9 @@ class ElasticSearch:
         return responses
 
     def _query_vector(self, query: ParsedQuery) -> list[float]:
-        encode = self._encode or default_encoder()
-        vector = encode([" ".join(query.phrases)[:EMBED_CHARS]])[0]
+        """The query's vector: the same cached one SqliteSearch uses (``vectors.query_vector``)."""
+        text = " ".join(query.phrases)
+        vector = self._encode([text[:EMBED_CHARS]])[0] if self._encode else query_vector(text)
         return [float(x) for x in vector]
 
 
