@@ -400,12 +400,10 @@ class ReadQueries:
         took 0.9 s at p95 on 500,000 messages (bench/search_scale.py). "More may exist" is
         decided on what the viewer may read only, never on the unfiltered count.
         """
-        vis, vparams = visible_clause(viewer)
-        extra, fparams = filter_clause(filters or SearchFilters())
         kept: list[RankedMatch] = []
         # A person reads a share of the messages: ask for more at once than for the operator,
         # then, if too few passed, for as many as the share that passed says are missing.
-        done, ask = 0, max(2 * want, 50) * (1 if viewer.everything and not extra else 3)
+        done, ask = 0, max(2 * want, 50) * (1 if viewer.everything and not filters else 3)
         exhausted = False
         while len(kept) < want:
             chunk = self.db.execute(
@@ -415,13 +413,9 @@ class ReadQueries:
                 (match, ask, done),
             ).fetchall()
             by_id = {str(mid): (int(rowid), float(rank)) for rowid, mid, rank in chunk}
-            for ids, marks in in_chunks(list(by_id)):
-                for mid, ts in self.db.execute(
-                    f"SELECT m.id, m.ts FROM messages m WHERE m.id IN ({marks}) AND {vis}{extra}",
-                    (*ids, *vparams, *fparams),
-                ):
-                    rowid, rank = by_id[mid]
-                    kept.append(RankedMatch(rank, -float(ts), rowid, mid))
+            for mid, ts in self.readable_among(viewer, list(by_id), filters).items():
+                rowid, rank = by_id[mid]
+                kept.append(RankedMatch(rank, -ts, rowid, mid))
             done += len(chunk)
             if len(chunk) < ask:
                 exhausted = True
@@ -430,6 +424,28 @@ class ReadQueries:
             ask = max(2 * ask, int((want - len(kept)) / passed * 1.5))
         kept.sort()
         return kept[:want], not exhausted or len(kept) > want
+
+    def readable_among(
+        self, viewer: Viewer, ids: Sequence[str], filters: SearchFilters | None = None
+    ) -> dict[str, float]:
+        """Those of ``ids`` the viewer may read and the filters keep, with their timestamps.
+
+        The lean check for ranking candidates (keyword matches, vector neighbours): id, access
+        and timestamp come from the ``messages_search`` covering index; rows to show are read
+        afterwards for the few hits kept.
+        """
+        vis, vparams = visible_clause(viewer)
+        extra, fparams = filter_clause(filters or SearchFilters())
+        out: dict[str, float] = {}
+        for chunk, marks in in_chunks(ids):
+            out.update(
+                (str(mid), float(ts))
+                for mid, ts in self.db.execute(
+                    f"SELECT m.id, m.ts FROM messages m WHERE m.id IN ({marks}) AND {vis}{extra}",
+                    (*chunk, *vparams, *fparams),
+                )
+            )
+        return out
 
     def hit_rows(self, match: str, best: Sequence[RankedMatch]) -> list[sqlite3.Row]:
         """Hit rows (citation fields, marked snippet and subject) for ranked matches, in their order."""

@@ -128,28 +128,6 @@ class VectorQueries:
             )
         return out
 
-    def readable_among(
-        self, viewer: Viewer, ids: Sequence[str], filters: SearchFilters | None = None
-    ) -> dict[str, float]:
-        """Those of ``ids`` the viewer may read and the filters keep, with their timestamps.
-
-        The lean check for vector candidates (up to a thousand per query): id, access and
-        timestamp come from the ``messages_search`` covering index; rows to show are read
-        afterwards for the few hits kept (:meth:`hits_among`).
-        """
-        vis, vparams = visible_clause(viewer)
-        extra, fparams = filter_clause(filters or SearchFilters())
-        out: dict[str, float] = {}
-        for chunk, marks in in_chunks(ids):
-            out.update(
-                (str(mid), float(ts))
-                for mid, ts in self.db.execute(
-                    f"SELECT m.id, m.ts FROM messages m WHERE m.id IN ({marks}) AND {vis}{extra}",
-                    (*chunk, *vparams, *fparams),
-                )
-            )
-        return out
-
     def readable_vectors(
         self, viewer: Viewer, rowids: Sequence[int], filters: SearchFilters | None = None
     ) -> dict[int, tuple[str, float]]:
