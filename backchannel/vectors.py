@@ -264,9 +264,7 @@ def _usearch_index() -> Any:
 
 
 def _new_graph(ndim: int) -> Any:
-    Index = _usearch_index()
-
-    return Index(
+    return _usearch_index()(
         ndim=ndim,
         metric="ip",  # vectors are unit length: inner product is the cosine
         dtype="f16",  # as stored: no precision lost against message_vectors
@@ -276,7 +274,7 @@ def _new_graph(ndim: int) -> Any:
     )
 
 
-def _add_rows(graph: Any, rows: Any, quiet: bool = True) -> int:
+def _add_rows(graph: Any, rows: Any) -> int:
     """Add (rowid, float16 bytes) rows to ``graph`` in chunks; returns how many."""
     n = 0
     chunk: list[tuple[int, bytes]] = []
@@ -306,7 +304,6 @@ def load_graph(store: Store, stamp: tuple[int, int] | None = None) -> Any:
     after the last rowid: those are added and the file saved again. Otherwise it is rebuilt.
     """
     Index = _usearch_index()
-
     stamp = stamp or store.vectors_stamp(MODEL)
     graph_path, meta_path = graph_paths(store)
     meta: dict[str, Any] = {}

@@ -11,7 +11,7 @@ otherwise, or when ONNX Runtime cannot run it, queries stay on PyTorch.
 
 Only unpadded single texts are encoded here (the attention mask is all ones and
 is built inside the graph); bulk embedding stays on PyTorch (nlp.embed.Embedder),
-where batches make the operator overhead small and ONNX Runtime was slower.
+where batches make the operator overhead small and ONNX Runtime was no faster.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from nlp.embed import DIMENSIONS, TOKENIZER_LOCK
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -62,11 +64,9 @@ class OnnxQueryEncoder:
         self.session = ort.InferenceSession(_export(model), options, providers=["CPUExecutionProvider"])
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack([self._one(t) for t in texts]) if texts else np.zeros((0, 384), np.float32)
+        return np.stack([self._one(t) for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
 
     def _one(self, text: str) -> np.ndarray:
-        from nlp.embed import TOKENIZER_LOCK
-
         with TOKENIZER_LOCK:  # the tokenizer is PyTorch's too, and its truncation state is shared
             ids = self.tokenizer([text], truncation=True, max_length=self.max_tokens, return_tensors="np")[
                 "input_ids"
