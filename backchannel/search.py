@@ -120,7 +120,7 @@ class SqliteSearch:
                 rows = self.store.search_filtered(viewer, query.filters, limit)
                 result.hits = [hit_from_row(r) for r in rows]
                 if facets:
-                    self._count(result, viewer, query.filters)
+                    count_facets(result, self.store, viewer, query.filters)
                 return result
             result.message = "Type at least one word to search for (exclusions alone match nothing)."
             return result
@@ -151,7 +151,7 @@ class SqliteSearch:
         result.hits = self._hits(viewer, query, match, ranked[:pool], chosen)
         if facets:
             scope = {m.message_id for m in ranked} | {mid for mid, _, _ in near}
-            self._count(result, viewer, query.filters, sorted(scope))
+            count_facets(result, self.store, viewer, query.filters, sorted(scope))
         return result
 
     def _optional_words(self, query: ParsedQuery) -> frozenset[str]:
@@ -190,17 +190,6 @@ class SqliteSearch:
             rows.update(self.store.hits_among(viewer, others, query.filters))
         return [hit_from_row(rows[i], score=score) for i, score in chosen if i in rows]
 
-    def _count(
-        self, result: SearchResult, viewer: Viewer, filters: SearchFilters, ids: list[str] | None = None
-    ) -> None:
-        """Total and facets over what the query matches for this viewer: the best
-        :data:`FACET_SCOPE` keyword matches plus the pooled vector hits (a similarity ranking
-        has no "all"), or, for a query of operators alone (``ids`` None), every message the
-        operators keep."""
-        total, rows = self.store.facet_counts(viewer, filters, ids)
-        result.total = total
-        result.facets = facet_values(rows)
-
     def _vector_matches(
         self, viewer: Viewer, query: ParsedQuery, pool: int
     ) -> list[tuple[str, float, float]]:
@@ -217,6 +206,22 @@ class SqliteSearch:
             )
             near = [n for n in near if n[0] not in dropped]
         return [(mid, round(score, 4), ts) for mid, score, ts in near[:pool]]
+
+
+def count_facets(
+    result: SearchResult,
+    store: Store,
+    viewer: Viewer,
+    filters: SearchFilters,
+    ids: list[str] | None = None,
+) -> None:
+    """Total and facets over what the query matches for this viewer, counted by the store: the
+    best :data:`FACET_SCOPE` keyword matches plus the pooled vector hits (a similarity ranking
+    has no "all"), or, for a query of operators alone (``ids`` None), every message the
+    operators keep. Both backends count this way."""
+    total, rows = store.facet_counts(viewer, filters, ids)
+    result.total = total
+    result.facets = facet_values(rows)
 
 
 def rrf(rankings: list[list[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:

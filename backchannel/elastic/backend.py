@@ -36,7 +36,6 @@ from backchannel.elastic.queries import (
     search_filter,
 )
 from backchannel.errors import ConfigError
-from backchannel.facets import facet_values
 from backchannel.query import ParsedQuery
 from backchannel.records import SearchFilters, SearchHit, Viewer
 from backchannel.search import (
@@ -45,6 +44,7 @@ from backchannel.search import (
     POOL,
     VECTOR_POOL,
     SearchResult,
+    count_facets,
     fuse,
     hit_from_row,
     render_snippet,
@@ -138,9 +138,7 @@ class ElasticSearch:
         """Total and facets counted by the store over the matched ids (with the viewer's access
         and the operators applied again there). "More than" only when the store confirmed every
         one of a full page of keyword matches: a stale document must not say that more exist."""
-        total, rows = self.store.facet_counts(viewer, filters, sorted(set(keyword) | set(vector)))
-        result.total = total
-        result.facets = facet_values(rows)
+        count_facets(result, self.store, viewer, filters, sorted(set(keyword) | set(vector)))
         if len(keyword) >= FACET_SCOPE:
             result.more = len(self.store.readable_among(viewer, keyword, filters)) == len(keyword)
 
@@ -153,8 +151,7 @@ class ElasticSearch:
         rows = self.store.hits_among(viewer, ids, query.filters)
         result.hits = [hit_from_row(rows[i]) for i in ids if i in rows]
         if facets:
-            total, facet_rows = self.store.facet_counts(viewer, query.filters)
-            result.total, result.facets = total, facet_values(facet_rows)
+            count_facets(result, self.store, viewer, query.filters)
         return result
 
     def _run(
