@@ -72,12 +72,12 @@ class ParsedQuery:
         phrases = self.phrases
         if any_term:
             phrases = tuple(p for p in self.phrases if p.casefold() not in STOP_WORDS) or self.phrases
-        joiner = " OR " if any_term else " "
-        expr = joiner.join(f'"{p}"' for p in phrases)
+        terms = [(p, f'"{p}"') for p in phrases]  # every term quoted: never FTS syntax
+        expr = (" OR " if any_term else " ").join(q for _, q in terms)
         if any_term and optional:
-            rare = [p for p in phrases if p.casefold() not in optional]
+            rare = [q for p, q in terms if p.casefold() not in optional]
             if rare and len(rare) < len(phrases):
-                expr = f"({' OR '.join(f'{chr(34)}{p}{chr(34)}' for p in rare)}) AND ({expr})"
+                expr = f"({' OR '.join(rare)}) AND ({expr})"
         for term in self.excluded:
             expr = f'({expr}) NOT "{term}"'
         return expr
