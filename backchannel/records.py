@@ -113,6 +113,8 @@ class PiiSpan:
     end: int
     type: str  # Presidio's entity type name, e.g. PHONE_NUMBER
     score: float
+    #: The recognizer that found it (for ``pii explain``); not part of equality.
+    source: str = field(default="", compare=False)
 
 
 @dataclass

@@ -8,17 +8,20 @@ both paths give the same spans.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from presidio_analyzer import RecognizerResult
 
 from backchannel.records import PiiSpan
 from nlp import parse
 from nlp.parse import clip, load_nlp
 from privacy.analyzer import LANGUAGE, SharedSpacyNlpEngine, get_analyzer
+from privacy.lexicon import curated_first_names, first_names, is_common_word, surnames
+from privacy.person_filter import NonPerson, credible_persons
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
@@ -40,7 +43,6 @@ WINDOW_OVERLAP = 200
 #: also calls a DATE must be scrubbed as a phone number, not kept as a date.
 DESCRIPTIVE_TYPES = frozenset({"DATE_TIME", "LOCATION", "NRP", "URL", "ORGANIZATION"})
 
-FIRST_NAMES_FILE = Path(__file__).with_name("first_names.txt")
 #: First names that are also ordinary words: taken only with a capitalised surname after them.
 AMBIGUOUS_FIRST_NAMES = frozenset(
     "will may mark bill grant rich sue pat art hope joy faith dawn rob drew jack chase frank gene guy ray "
@@ -59,6 +61,7 @@ NOT_SURNAMES = frozenset(
 NOT_NAMES = frozenset(
     "tel fax phone cell mobile pager office direct email e-mail home work re fw fwd cc".split()
 )
+NAME_LIST = "first-name list"  # the source of name_spans' findings
 NAME_PAIR_SCORE = 0.75  # "Karen Farrow", "Farrow, Karen": a first name and a surname
 LONE_NAME_SCORE = 0.6  # "ask Karen"
 LOWER_NAME_SCORE = 0.5  # "talked to karen" (chat)
@@ -67,13 +70,23 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _SURNAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]\.?[ \t]+)?((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _SURNAME_BEFORE = re.compile(r"\b((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \t]+$")
 _INITIAL_AFTER = re.compile(r"[ \t]+[A-Z]\.(?![\w])")
+#: "Layla, Harry, Michele": a list of first names, not "Farrow, Karen".
+_LIST_GOES_ON = re.compile(r",[ \t]*[A-Z]|[ \t]+(?:and|&)[ \t]+[A-Z]")
 
 
 class PiiDetector:
     """Presidio's analyzer with our recognizers, reused for every message."""
 
-    def __init__(self, analyzer: AnalyzerEngine | None = None, *, floor: float = DETECT_FLOOR) -> None:
+    def __init__(
+        self,
+        analyzer: AnalyzerEngine | None = None,
+        *,
+        floor: float = DETECT_FLOOR,
+        non_person: NonPerson | None = None,
+    ) -> None:
+        """``non_person(text)`` says a PERSON guess is a known thing (a topic, a KB entity)."""
         self.analyzer = analyzer or get_analyzer()
+        self.non_person = non_person
         engine = self.analyzer.nlp_engine
         if not isinstance(engine, SharedSpacyNlpEngine):
             raise TypeError("PiiDetector needs an analyzer from privacy.analyzer.build_analyzer()")
@@ -98,7 +111,8 @@ class PiiDetector:
             start = cut + 1 if cut > 0 else end - WINDOW_OVERLAP
             end = min(len(text), start + parse.MAX_CHARS)
             spans += self._analyze(load_nlp()(text[start:end]), start)
-        return resolve_overlaps(tidy_persons(text, spans) + name_spans(text))
+        found = credible_persons(text, tidy_persons(text, spans) + name_spans(text), self.non_person)
+        return resolve_overlaps(found)
 
     def _analyze(self, doc: Doc, offset: int) -> list[PiiSpan]:
         results = self.analyzer.analyze(
@@ -108,7 +122,13 @@ class PiiDetector:
             score_threshold=self.floor,
         )
         return [
-            PiiSpan(r.start + offset, r.end + offset, r.entity_type, round(float(r.score), 4))
+            PiiSpan(
+                r.start + offset,
+                r.end + offset,
+                r.entity_type,
+                round(float(r.score), 4),
+                (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""),
+            )
             for r in results
         ]
 
@@ -127,9 +147,11 @@ def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     one. Within each group a span inside a longer one goes (the ``6197``
     inside a phone number, the digits inside a Slack token); of two spans
     that only partly overlap or cover the same text, the higher score wins,
-    then the longer one.
+    then the longer one. An identifying span that loses keeps the part the
+    winner does not cover ("Jennifer Shcherbakov" of a PERSON guess that ran
+    into an address): dropping it whole would leak that part.
     """
-    strong = _resolve([s for s in found if s.type not in DESCRIPTIVE_TYPES])
+    strong = _resolve([s for s in found if s.type not in DESCRIPTIVE_TYPES], trim=True)
     weak = [
         w
         for w in _resolve([s for s in found if s.type in DESCRIPTIVE_TYPES])
@@ -138,7 +160,7 @@ def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     return sorted(strong + weak, key=lambda s: s.start)
 
 
-def _resolve(found: Sequence[PiiSpan]) -> list[PiiSpan]:
+def _resolve(found: Sequence[PiiSpan], *, trim: bool = False) -> list[PiiSpan]:
     spans = sorted(set(found), key=lambda s: (-(s.end - s.start), -s.score, s.start, s.type))
     kept: list[PiiSpan] = []
     for span in spans:  # longest first: anything contained in a kept span is dropped
@@ -148,10 +170,25 @@ def _resolve(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     kept.sort(key=lambda s: (-s.score, -(s.end - s.start), s.start))
     final: list[PiiSpan] = []
     for span in kept:
-        if any(span.start < k.end and k.start < span.end for k in final):
-            continue
-        final.append(span)
+        overlapping = [k for k in final if span.start < k.end and k.start < span.end]
+        if not overlapping:
+            final.append(span)
+        elif trim and (rest := _outside(span, overlapping)) is not None:
+            final.append(rest)
     return sorted(final, key=lambda s: s.start)
+
+
+def _outside(span: PiiSpan, others: Sequence[PiiSpan]) -> PiiSpan | None:
+    """The longest piece of ``span`` that none of ``others`` covers (None: under 2 characters)."""
+    pieces, pos = [], span.start
+    for other in sorted(others, key=lambda o: o.start):
+        if other.start > pos:
+            pieces.append((pos, other.start))
+        pos = max(pos, other.end)
+    if pos < span.end:
+        pieces.append((pos, span.end))
+    start, end = max(pieces, key=lambda p: p[1] - p[0], default=(0, 0))
+    return replace(span, start=start, end=end) if end - start >= 2 else None
 
 
 def tidy_persons(text: str, spans: Sequence[PiiSpan]) -> list[PiiSpan]:
@@ -171,16 +208,9 @@ def tidy_persons(text: str, spans: Sequence[PiiSpan]) -> list[PiiSpan]:
             stripped = piece.strip()
             if stripped and not any(c.isdigit() for c in piece) and stripped.casefold() not in NOT_NAMES:
                 start = pos + piece.index(stripped)
-                out.append(PiiSpan(start, start + len(stripped), span.type, span.score))
+                out.append(PiiSpan(start, start + len(stripped), span.type, span.score, span.source))
             pos += len(piece) + 1
     return out
-
-
-@functools.cache
-def first_names() -> frozenset[str]:
-    """The first-name lexicon (privacy/first_names.txt), lower case."""
-    lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
 def name_spans(text: str) -> list[PiiSpan]:
@@ -190,7 +220,7 @@ def name_spans(text: str) -> list[PiiSpan]:
     a lone capitalised first name LONE_NAME_SCORE; a lower-case one (chat)
     LOWER_NAME_SCORE. Names that are also ordinary words count only with a surname.
     """
-    names = first_names()
+    curated, names = curated_first_names(), first_names()
     found: list[PiiSpan] = []
     for m in _WORD.finditer(text):
         word = _POSSESSIVE.sub("", m.group())
@@ -198,23 +228,38 @@ def name_spans(text: str) -> list[PiiSpan]:
         if key not in names:
             continue
         start, end = m.start(), m.start() + len(word)
+        if key not in curated and is_common_word(key):
+            key_is_word = True  # a Census first name that is also an English word: needs a surname
+        else:
+            key_is_word = key in AMBIGUOUS_FIRST_NAMES
         if not word[0].isupper():
-            if key not in AMBIGUOUS_FIRST_NAMES and len(key) >= 3 and word.islower():
-                found.append(PiiSpan(start, end, "PERSON", LOWER_NAME_SCORE))
+            if not key_is_word and len(key) >= 3 and word.islower():
+                found.append(PiiSpan(start, end, "PERSON", LOWER_NAME_SCORE, NAME_LIST))
             continue
-        found.append(_capitalised_name(text, start, end, key))
+        found.append(_capitalised_name(text, start, end, key, key_is_word))
     return [s for s in found if s.score > 0]
 
 
-def _capitalised_name(text: str, start: int, end: int, key: str) -> PiiSpan:
+def _surname_like(word: str) -> bool:
+    """After a first name that is also a word ("Will", "Princess"), only a real surname makes a name."""
+    return word.casefold() in surnames() or not is_common_word(word)
+
+
+def _capitalised_name(text: str, start: int, end: int, key: str, ambiguous: bool) -> PiiSpan:
     """The span of a capitalised first name: with its surname if one is beside it (score 0: none)."""
     after = _SURNAME_AFTER.match(text, end)
-    if after and after.group(1).casefold() not in NOT_SURNAMES:
-        return PiiSpan(start, after.end(1), "PERSON", NAME_PAIR_SCORE)
+    if (
+        after
+        and after.group(1).casefold() not in NOT_SURNAMES
+        and (not ambiguous or _surname_like(after.group(1)))
+    ):
+        return PiiSpan(start, after.end(1), "PERSON", NAME_PAIR_SCORE, NAME_LIST)
     before = _SURNAME_BEFORE.search(text, max(0, start - 40), start)
-    if before and before.group(1).casefold() not in NOT_SURNAMES:
+    if before and before.group(1).casefold() not in NOT_SURNAMES and not _LIST_GOES_ON.match(text, end):
         initial = _INITIAL_AFTER.match(text, end)
-        return PiiSpan(before.start(1), initial.end() if initial else end, "PERSON", NAME_PAIR_SCORE)
-    if key in AMBIGUOUS_FIRST_NAMES or len(key) < 3:
+        return PiiSpan(
+            before.start(1), initial.end() if initial else end, "PERSON", NAME_PAIR_SCORE, NAME_LIST
+        )
+    if ambiguous or len(key) < 3:
         return PiiSpan(start, end, "PERSON", 0.0)
-    return PiiSpan(start, end, "PERSON", LONE_NAME_SCORE)
+    return PiiSpan(start, end, "PERSON", LONE_NAME_SCORE, NAME_LIST)

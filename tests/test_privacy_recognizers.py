@@ -91,7 +91,7 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("PIRA Energy Group\n3 Park Ave., 26th Floor", "3 Park Ave."),
         ("C.B.O.T.\n141 West Jackson Blvd. Suite 1340A", "141 West Jackson Blvd. Suite 1340A"),
         ("Place:  415 W 22 Street in the Heights", "415 W 22 Street"),
-        ("8910 Bace Dr\nHouston, TX 77055", "8910 Bace Dr"),
+        ("8910 Bace Dr\nHouston, TX 77055", "8910 Bace Dr\nHouston, TX 77055"),  # the block, to the zip
         ("Four Seasons Hotel, 1300 Lamar Street", "1300 Lamar Street"),
         ("PO Box 4321, Houston", "PO Box 4321"),
         ("party at 42 Oak Hollow Lane on Saturday", "42 Oak Hollow Lane"),
@@ -585,7 +585,7 @@ def detector():
         (
             ENRON_SIGNATURE,
             {
-                ("STREET_ADDRESS", "1400 Smith Street, Suite 3500"),
+                ("STREET_ADDRESS", "1400 Smith Street, Suite 3500\nHouston, TX 77002"),
                 ("PHONE_NUMBER", "713/853-7041"),
                 ("PHONE_NUMBER", "713-646-8270"),
                 ("PHONE_NUMBER", "281.555.1234"),

@@ -18,6 +18,7 @@ REGISTRY: dict[str, str] = {
     "aws_key": "privacy.recognizers.aws_key:AwsKeyRecognizer",
     "us_phone": "privacy.recognizers.us_phone:UsPhoneRecognizer",
     "intl_phone": "privacy.recognizers.intl_phone:IntlPhoneRecognizer",
+    "phone_cue": "privacy.recognizers.phone_cue:CuedPhoneRecognizer",
     "street_address": "privacy.recognizers.street_address:StreetAddressRecognizer",
     "tracking_number": "privacy.recognizers.tracking_number:TrackingNumberRecognizer",
     "account_id": "privacy.recognizers.account_id:AccountIdRecognizer",
@@ -28,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "date_of_birth": "privacy.recognizers.date_of_birth:DateOfBirthRecognizer",
     "iban": "privacy.recognizers.iban:IbanChecksumRecognizer",
     "person_forms": "privacy.recognizers.person_forms:PersonFormsRecognizer",
+    "person_cues": "privacy.recognizers.person_cues:PersonCuesRecognizer",
     "us_ssn": "privacy.recognizers.us_ssn:UsSsnContextRecognizer",
 }
 

@@ -1,42 +1,282 @@
-"""US street addresses: ``1400 Smith Street``, ``1400 Smith St., Houston, TX 77002``, ``P.O. Box 1188``.
+"""Street addresses, US and international, on one line or several.
 
-A house number and capitalised words only count when a street-type suffix
-(Street, Ave, Blvd, Rd, ...) ends them, so "200 Enron employees" or "2001 Annual
-Report" never match; an optional unit (Suite, Apt, #) and ", City, ST zip"
-join the span. A suite alone (``Suite 3500``) is part of an address too.
+A street line is found first, in one of the shapes addresses take:
+
+* number, name, street type: ``1400 Smith Street``, ``4589 40th Street`` (US, UK, AU);
+* street type, name, number: ``Via Carlo Cattaneo 130``, ``Rue de la Sarthe 421``,
+  ``ul. Karpacka 69``, or the number first: ``40 rue Victor Hugo``;
+* a name ending in a street type, number: ``Schaarsteinweg 58``, ``Hulsterdreef 100``,
+  ``Gosposka ulica 47``;
+* P.O. boxes, military addresses (``PSC 7004, Box 8380`` / ``APO AP 11949``), "the corner
+  of X and Y";
+* number, name, number with nothing else to go on (``56 Canelones 2266``): this one
+  only counts when the lines after it read as the rest of an address, or the text
+  says an address comes ("my address is", "ship to", "lives at").
+
+Then the span grows over what follows the street in the same block, separated by
+commas, spaces or line breaks (quote marks allowed): units (``Apt. 305``,
+``Suite 3500``), a town, a region or state, a postcode, a country. A town alone at
+the end of the block is left out (``PO Box 4321, Houston``): a place name is not
+personal data, the postcode and country are what tie the rest together. The
+words "200 Enron employees" or "2001 Annual Report" are not an address: no street
+type, and nothing after them reads as one.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from privacy.recognizers.address_words import (
+    COMPOUNDS,
+    PARTICLES,
+    PREFIXES,
+    STATE_NAMES,
+    SUFFIXES,
+    UNIT,
+    US_STATES,
+    country_pattern,
+)
 from privacy.recognizers.base import RegexRecognizer, Rule
 
-_SUFFIX = (
-    r"(?i:Street|St|Avenue|Ave|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct"
-    r"|Place|Pl|Circle|Cir|Highway|Hwy|Freeway|Fwy|Expressway|Expy|Trail|Trl|Terrace|Ter|Square|Sq"
-    r"|Plaza|Plz|Loop|Crossing|Alley|Pike|Turnpike)\b\.?"
-)
+_START = r"(?<![\w$.,:/#-])"
+_NUMBER = r"\d{1,5}(?:-?[A-Za-z](?![\w]))?"
+_WORD = r"[^\W\d_][\w'’]*\.?"  # letters of any script, any case (checked by _case_ok)
+_NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th)?)"
 _DIRECTION = r"(?:[NSEW]\.?|North|South|East|West|[NS][EW]\.?)"
-_WORD = r"(?:[A-Z][A-Za-z'-]*\.?|\d{1,3}(?:st|nd|rd|th)?)"
-_UNIT = r"(?:,?[ ](?:Suite|Ste\.?|Apt\.?|Apartment|Unit|Room|Rm\.?|Floor|Fl\.?|\#)[ ]?\#?[A-Z0-9-]{1,6}\b)"
-_CITY_STATE_ZIP = (
-    r"(?:,[ ]?(?:[A-Z][A-Za-z.]*[ ]){0,2}[A-Z][A-Za-z.]*,?"  # city
-    r"[ ]+(?:[A-Z]{2}|[A-Z][a-z]+)\.?[ ]+\d{5}(?:-\d{4})?\b)"  # state and zip
+_POSTCODE = (
+    r"(?:\d{5}-\d{4}|\d{3}[ ]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}(?![\w])|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}"
+    r"|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4,6})(?![\w-])"
 )
+_UNIT_PART = rf"{UNIT}\.?[ ]?\#?[ ]?[A-Z0-9][A-Z0-9-]{{0,5}}\b"
+
+# Street lines. Named groups tell which shape matched (its evidence on its own).
+_STREETS = re.compile(
+    "|".join(
+        [
+            # 1400 Smith Street [N] — the commonest US/UK form
+            rf"(?P<suffixed>{_START}{_NUMBER}[ ](?:{_DIRECTION}[ ])?(?!United Way)(?:{_NAME_WORD}[ ]){{1,4}}"
+            rf"(?i:{SUFFIXES})\b\.?(?:[ ]{_DIRECTION}\b\.?)?)",
+            # Via Carlo Cattaneo 130 / ul. Karpacka 69 / 40 rue Victor Hugo
+            rf"(?P<prefixed>{_START}(?:{_NUMBER}[ ])?(?i:{PREFIXES})(?:[ ]|(?<=/))"
+            rf"(?:{_NAME_WORD}[ ]){{0,5}}?{_NAME_WORD}[ ]{_NUMBER}\b\.?)",
+            rf"(?P<numbered_prefixed>{_START}{_NUMBER}[ ](?i:{PREFIXES})(?:[ ]|(?<=/))"
+            rf"(?:{_NAME_WORD}[ ]?){{1,5}}\b)",
+            # Schaarsteinweg 58 / Gosposka ulica 47 / Eötvös út 10.
+            rf"(?P<compound>{_START}(?:{_NUMBER}[ ])?(?:{_WORD}[ ]){{0,3}}[^\W\d_]*(?i:{COMPOUNDS})"
+            rf"[ ]{_NUMBER}\b\.?)",
+            # P.O. Box 1188 / Post Office Box 2511 / PSC 7004, Box 8380
+            r"(?P<box>\b(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|(?:PSC|CMR|Unit)[ ]\d{1,5},?[ ]Box)"
+            r"\s?\#?\d{1,7}\b)",
+            r"(?P<ship>\b(?i:US[A-Z]{1,3})[ ](?:[^\W\d_][\w]*[ ]?){1,3}(?=\n[ \t]*(?i:FPO|APO|DPO)\b))",
+            # the corner of Auenweg 85 and Kesä Street
+            rf"(?P<corner>\b(?i:the[ ])?(?i:corner)[ ]of[ ][^\n,;]{{3,60}}?[ ](?:and|&)[ ]"
+            rf"(?:{_NAME_WORD}[ ]){{0,3}}{_NAME_WORD}(?:[ ](?i:{SUFFIXES})\b\.?)?)",
+            # 56 Canelones 2266 / 262 Pavlou Drandaki: needs the rest of an address after it
+            rf"(?P<bare>{_START}{_NUMBER}[ ](?:\d{{1,5}}[ ])?(?:{_NAME_WORD}[ ]){{0,3}}{_NAME_WORD}"
+            rf"(?:[ ]{_NUMBER}\b\.?)?)",
+        ]
+    )
+)
+_SHAPE_SCORE = {
+    "suffixed": 0.9,
+    "prefixed": 0.85,
+    "numbered_prefixed": 0.85,
+    "compound": 0.85,
+    "box": 0.9,
+    "ship": 0.85,
+    "corner": 0.85,
+    "bare": 0.0,
+}
+#: What may follow a street line, after a comma, a line break (quote marks allowed) or a space or two.
+_SEPARATOR = re.compile(r",[ \t]*|[ \t]*\n(?:[ \t]*[>?*|]+)?[ \t]*|[ ]{1,2}")
+#: Parts that may follow after spaces alone (a town or postcode needs a comma or a new line).
+_AFTER_SPACES = frozenset({"unit", "military", "region_postcode", "country"})
+#: A part ends the line, the clause, or runs into the next part.
+_PART_END = re.compile(r"[ \t]*(?:[,;\n]|\.?(?:\s|$)|$)|[ ]{1,2}\S")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_MONTHS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august "
+    "september october november december q1 q2 q3 q4".split()
+)
+_PARTS = {
+    "unit": re.compile(_UNIT_PART),
+    "military": re.compile(r"(?i:APO|FPO|DPO)[ ](?i:AA|AE|AP)[ ]\d{5}\b"),
+    "region_postcode": re.compile(
+        rf"(?:(?:{'|'.join(US_STATES)})\.?|(?:{STATE_NAMES})|[A-Z]{{2,3}})[ ]{{1,2}}{_POSTCODE}"
+    ),
+    "country": re.compile(rf"(?i:{country_pattern()})(?:[ ]{{1,2}}{_POSTCODE})?(?![\w])"),
+    "postcode": re.compile(_POSTCODE),
+    "locality": re.compile(
+        rf"(?:{_WORD}[ -]){{0,3}}{_WORD}(?:,?[ ]{{1,2}}(?:[A-Za-z]{{2,3}}\.?[ ]{{1,2}})?{_POSTCODE})?(?![\w])"
+    ),
+}
+#: Parts that show the block is an address (a town alone does not).
+_EVIDENCE = frozenset({"unit", "military", "region_postcode", "country", "postcode"})
+_LOCALITY_HAS_POSTCODE = re.compile(rf"{_POSTCODE}$")
+_UNIT_BEFORE = re.compile(rf"(?:{_UNIT_PART}[ ,]+)?(?:\d{{1,5}}[ ])?$")
+#: Words that do not appear inside a street or place name: a sentence has begun.
+_STOP_WORDS = frozenset(
+    """a all also am an and any are as at be been but by can could did does for from had has have he her
+    here his how i if in into is it its last me more my next night no not now of off on once one or our
+    out over please she so some than that the their them then there these they this those to too two up
+    us very was we were what when where which who will with would you your days week weeks year years
+    today tomorrow yesterday morning evening time times""".split()
+)
+#: Words ending like a street type that are ordinary English ("Spring 2001", "Brigade 7").
+_NOT_STREETS = frozenset("spring string during king brigade arcade offstring".split())
+#: An address is announced: "my address is", "ship it to", "lives at", "office is at".
+_CUE = re.compile(
+    r"(?i:\baddress(?:es)?\b|\b(?:sent|send|ship|shipped|mail|mailed|deliver|delivered|post|moved|move|forward)"
+    r"(?:\s\w+){0,2}\s(?:to|at)\b|\b(?:live|lives|lived|living|located|reside|resides|stay|staying|is|are)\sat\b"
+    r"|\bmeet(?:\s\w+)?\sat\b)[^\n\d]{0,20}$"
+)
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    score: float
 
 
 class StreetAddressRecognizer(RegexRecognizer):
-    """Number + name + street suffix (+ unit, city, state, zip); P.O. boxes; suites."""
+    """A street line (several shapes, see the module) and the rest of its address block."""
 
     ENTITY = "STREET_ADDRESS"
     RULES = (
+        Rule("suite", r"(?<!Office )\b(?:Suite|Ste\.|Apt\.?|Apartment)\s?\#?\d{1,5}[A-Z]?\b", 0.6, flags=0),
         Rule(
-            "street",
-            rf"(?<![\w$.,:/-])\d{{1,6}}(?:-?[A-Z])?[ ](?:{_DIRECTION}[ ])?"
-            rf"(?!United Way)(?:{_WORD}[ ]){{1,4}}{_SUFFIX}"  # Enron's yearly "2001 United Way" campaign
-            rf"(?:[ ]{_DIRECTION}\b)?{_UNIT}?{_CITY_STATE_ZIP}?",
-            0.9,
+            "postcode after its label",
+            rf"\b(?i:zip|zip\s?code|postal\s?code|post\s?code|postcode)\b\s?(?:is|:|=|\#)?\s?(?P<value>{_POSTCODE})",
+            0.85,
             flags=0,
         ),
-        Rule("post office box", r"\b(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box)\s?\#?\d{1,7}\b", 0.9),
-        Rule("suite", r"(?<!Office )\b(?:Suite|Ste\.)\s?\#?\d{1,5}[A-Z]?\b", 0.6, flags=0),
     )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        found = [_Found(r.start, r.end, r.score) for r in super().analyze(text, entities, nlp_artifacts)]
+        lower_text = not any(c.isupper() for c in text)
+        pos = 0
+        while match := _STREETS.search(text, pos):
+            shape = match.lastgroup or "bare"
+            start, end = match.span()
+            street = match.group()
+            pos = end if end > start else start + 1
+            if not _plausible_street(street, shape, lower_text):
+                # a shorter street may start inside a rejected one ("Apt. 434 40 Rue ...")
+                pos = start + 1
+                continue
+            end, evidence = _extend_block(text, end, lower_text)
+            score = _SHAPE_SCORE[shape]
+            if shape == "bare":
+                numbered = _DIGIT.match(
+                    street.split()[-1]
+                )  # "56 Canelones 2266", not "2000 Migration Mailbox"
+                if evidence or (numbered and _CUE.search(text, max(0, start - 60), start)):
+                    score = 0.85
+                else:
+                    pos = start + 1 + len(match.group().split(" ", 1)[0])
+                    continue
+            # "Apt. 434 40 Rue de la Sarthe 421": a unit and a building number before the street
+            before = _UNIT_BEFORE.search(text, text.rfind("\n", 0, start) + 1, start)
+            start = before.start() if before and before.group().strip() else start
+            found.append(_Found(start, end, max(score, 0.9 if evidence else 0)))
+            pos = end
+        return [self._result(f.start, f.end, f.score) for f in _merge(found)]
+
+
+def _case_ok(words: list[str], lower_text: bool) -> bool:
+    """Name words are capitalised (or upper case), except small particles; any case in all-lower text."""
+    if lower_text:
+        return True
+    return all(w[0].isupper() or w[0].isdigit() or w.casefold() in PARTICLES for w in words if w)
+
+
+def _plausible_street(street: str, shape: str, lower_text: bool) -> bool:
+    words = [w for w in re.split(r"[ \n]+", street) if w and not _DIGIT.match(w)]
+    if shape == "corner":  # "the corner of Auenweg 85 and Kesä Street": no sentence, a house number
+        inner = street.split(" of ", 1)[1].replace(" and ", " ").replace(" & ", " ")
+        stop = any(w.casefold().rstrip(".") in _STOP_WORDS for w in inner.split())
+        return not stop and bool(_DIGIT.search(inner))
+    if shape in ("box", "ship"):
+        return True
+    if any(w.casefold().rstrip(".") in _STOP_WORDS for w in words):
+        return False
+    if shape == "compound" and any(w.casefold() in _NOT_STREETS for w in words):
+        return False
+    if shape == "bare" and not words:
+        return False  # "250 300 4500 5000": numbers, no street name
+    if shape == "bare" and (
+        any(w.casefold().rstrip(".") in _MONTHS for w in words) or _YEAR.fullmatch(street.split()[-1])
+    ):
+        return False  # "100 Index Dec 2001", "Terms expiring 2004"
+    # the street type itself may be written in lower case ("ul. Karpacka", "Gosposka ulica")
+    if shape == "compound":
+        words = words[:-1]
+    elif shape in ("prefixed", "numbered_prefixed"):
+        words = [w for w in words if not re.fullmatch(rf"(?:{PREFIXES})", w, re.I)]
+    return _case_ok(words, lower_text)
+
+
+def _extend_block(text: str, end: int, lower_text: bool) -> tuple[int, bool]:
+    """Where the address that starts with a street line ending at ``end`` ends, and whether
+    what follows the street shows it is an address (a unit, postcode, region or country)."""
+    parts: list[tuple[int, bool]] = []  # (end, is evidence)
+    pos = end
+    for _ in range(6):
+        sep = _SEPARATOR.match(text, pos)
+        if sep is None:
+            break
+        at = sep.end()
+        spaces_only = not ("\n" in sep.group() or "," in sep.group())
+        for kind, regex in _PARTS.items():
+            part = regex.match(text, at)
+            if part is None or part.end() == at or not _PART_END.match(text, part.end()):
+                continue
+            if spaces_only and kind not in _AFTER_SPACES and not (kind == "locality" and parts):
+                continue  # "Suite 498 Curitiba": a town after a unit, on the same line
+            if kind == "postcode" and _YEAR.fullmatch(part.group()):
+                continue
+            if kind == "locality":
+                words = part.group().replace(",", " ").split()
+                letters = [w for w in words if not _DIGIT.match(w)]
+                if len(part.group()) > 40 or any(w.casefold().rstrip(".") in _STOP_WORDS for w in letters):
+                    continue
+                if len(words) > 2 and _DIGIT.match(words[-1]) and len(words[-2]) <= 3:
+                    letters = letters[:-1]  # a region code before the postcode, any case ("ON", "nan")
+                if not _case_ok(letters, lower_text):
+                    continue
+                postcode = _LOCALITY_HAS_POSTCODE.search(part.group())
+                parts.append((part.end(), bool(postcode and not _YEAR.fullmatch(postcode.group()))))
+            else:
+                parts.append((part.end(), kind in _EVIDENCE))
+            pos = part.end()
+            break
+        else:
+            break
+    while parts and not parts[-1][1]:  # a trailing town alone is not kept
+        parts.pop()
+    if not parts:
+        return end, False
+    return parts[-1][0], True
+
+
+def _merge(found: list[_Found]) -> list[_Found]:
+    """Overlapping findings become one span with the best score."""
+    out: list[_Found] = []
+    for f in sorted(found, key=lambda f: (f.start, -f.end)):
+        if out and f.start < out[-1].end:
+            out[-1].end = max(out[-1].end, f.end)
+            out[-1].score = max(out[-1].score, f.score)
+        else:
+            out.append(_Found(f.start, f.end, f.score))
+    return out

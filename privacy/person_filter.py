@@ -1,0 +1,131 @@
+"""A PERSON needs evidence: the guesses of the NER model and the first-name list are checked here.
+
+Over-redaction deletes what the product exists to keep: "the quarterly
+zebrafinch review" stored as "the quarterly <PERSON_1> review" is gone from
+search, topics and digests. spaCy's small model calls many capitalised things
+a person (header labels, products, places, headings); such a guess is dropped
+when the text says it is something else:
+
+* a mail header label or signature label ("Sent", "Subject", "Fax");
+* it ends in, or is followed by, a company or facility word ("Duke Energy",
+  "Allen Center", "Mickey Ferrell Realtors", "Morningstar Inc");
+* a codename or a thing: after "Project" / "Operation", or one word inside a noun
+  phrase that starts with a determiner and goes on with a common noun
+  ("the quarterly zebrafinch review");
+* a country or US state, or a place written "San Francisco", "Fort Worth";
+* a short all-capitals word that is not a sign-off on its own line ("RSVP", "MISO");
+* every word is a common English word and none a known name ("Penalty", "Frozen
+  Pork Bellies", "Outlook");
+* the organisation's own terms: a strong non-person knowledge-base alias or an
+  emerging topic (``non_person``, given by the build).
+
+Spans from structural recognizers (Notes addresses, "Last, First" header lines,
+titles, greetings, known outsiders' names) are not second-guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from backchannel.records import PiiSpan
+from privacy.lexicon import is_common_word, is_known_name
+from privacy.recognizers.address_words import PARTICLES, STATE_NAMES, country_pattern
+
+SPACY = "SpacyRecognizer"
+#: Recognizers whose PERSON spans are guesses to check.
+GUESSING_SOURCES = frozenset({SPACY, "first-name list", ""})
+
+HEADER_WORDS = frozenset(
+    """sent subject to from cc bcc date importance attachments attachment re fw fwd tel fax phone cell
+    mobile pager office direct email e-mail home work regards thanks""".split()
+)
+ORG_WORDS = frozenset(
+    """inc inc. corp corp. corporation co co. company llc llp lp ltd ltd. plc gmbh ag sa nv bv group
+    partners associates consultants consulting services systems solutions technologies technology
+    energy power gas oil resources bank fund funds capital securities holdings international industries
+    center centre plant station building tower towers hall hotel airport road drive street avenue
+    office desk county city university college school institute hospital church club team committee
+    council department association foundation realtors realty magazine journal news times daily weekly
+    online software networks labs exchange markets trading""".split()
+)
+DETERMINERS = frozenset("the a an this that these those our their its".split())
+CODENAME_CUES = frozenset("project operation codename code-named codenamed".split())
+PLACE_PREFIXES = frozenset("san santa st st. saint fort ft. port lake mount mt. new los las".split())
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_PLACES = re.compile(rf"(?i:{country_pattern()}|{STATE_NAMES})")
+_LINE_ALONE = re.compile(r"^[ \t>]*$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*(?:\(\w+\??\)[ \t]*)?([^\W\d_][\w.]*)")
+
+NonPerson = Callable[[str], bool]
+
+
+def credible_persons(
+    text: str, spans: Iterable[PiiSpan], non_person: NonPerson | None = None
+) -> list[PiiSpan]:
+    """``spans`` without the PERSON guesses that the text shows are no person (see the module)."""
+    return [s for s in spans if s.type != "PERSON" or s.source not in GUESSING_SOURCES
+            or credible(text, s, non_person)]  # fmt: skip
+
+
+def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> bool:
+    """Whether one guessed PERSON span may be a person."""
+    value = text[span.start : span.end]
+    words = _WORD.findall(value)
+    if not words:
+        return False
+    keys = [_POSSESSIVE.sub("", w).casefold() for w in words]
+    before = _WORD.findall(text[max(0, span.start - 40) : span.start])
+    after = _WORD.findall(text[span.end : span.end + 30])
+    if len(words) == 1 and keys[0] in HEADER_WORDS:
+        return False
+    if (
+        span.source == SPACY
+        and not text_is_lower(text)
+        and any(w[0].islower() and k not in PARTICLES for w, k in zip(words, keys, strict=True))
+    ):
+        return False  # "the quarterly zebrafinch review": names are capitalised in mixed-case text
+    if keys[-1] in ORG_WORDS or _org_word_follows(text, span.end):
+        return False
+    if keys[0] in CODENAME_CUES or (before and before[-1].casefold() in CODENAME_CUES):
+        return False
+    if len(words) == 1 and not is_known_name(words[0]) and _inside_noun_phrase(before, after):
+        return False
+    if _PLACES.fullmatch(value.strip()) or (len(words) > 1 and keys[0] in PLACE_PREFIXES):
+        return False
+    if len(words) == 1 and value.isupper() and len(value) <= 5 and not _alone_on_line(text, span):
+        return False
+    if not any(is_known_name(w) for w in words) and all(is_common_word(w) for w in words):
+        return False
+    return not (non_person is not None and non_person(value))
+
+
+def _org_word_follows(text: str, end: int) -> bool:
+    """ "Mickey Ferrell Realtors", "Duke Energy": a company word after the name on the same line."""
+    match = _NEXT_WORD.match(text, end)
+    return bool(match and match.group(1)[0].isupper() and match.group(1).casefold() in ORG_WORDS)
+
+
+def text_is_lower(text: str) -> bool:
+    """Text written all in lower case (chat), where case says nothing about names."""
+    return not any(c.isupper() for c in text)
+
+
+def _inside_noun_phrase(before: list[str], after: list[str]) -> bool:
+    """ "the quarterly X review": a determiner (maybe lower-case words between) and a common noun after."""
+    if not after or not after[0].islower() or not is_common_word(after[0]):
+        return False
+    for word in reversed(before[-3:]):
+        if word.casefold() in DETERMINERS:
+            return True
+        if not word.islower():
+            return False
+    return False
+
+
+def _alone_on_line(text: str, span: PiiSpan) -> bool:
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    rest = text[span.end : line_end if line_end != -1 else len(text)]
+    return bool(_LINE_ALONE.match(text[line_start : span.start])) and rest.strip(" \t.,!") == ""

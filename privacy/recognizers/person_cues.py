@@ -1,0 +1,129 @@
+"""Person names the words around them give away: titles, greetings, sign-offs, introductions, lists.
+
+spaCy's small model misses many names in short chat and in mail around a name:
+"Mr. Grimes", "Hi Torben,", "Thanks,\\nLisa", "my name is Oksana", "her maiden
+name is Fedorov", "They had 6: Layla, Harry, Michele and Erika". The cue is
+matched here; the name after it counts when it is capitalised, or, in text
+written in lower case, when it is a known first name or surname or no common
+English word (``hi karen``, not ``hi all``). Whether the name is kept (a
+member) or scrubbed is the policy's business, as for any PERSON.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from privacy.lexicon import first_names, is_common_word, is_known_name
+from privacy.recognizers.base import RegexRecognizer, Rule
+
+_NAME = r"(?!(?i:apt|apartment|suite|ste|unit|flat|room)\b)[^\W\d_][\w'’-]*"
+_NAMES = rf"{_NAME}(?:[ ](?:[A-Z]\.[ ])?{_NAME}){{0,2}}"
+_END = r"(?=[ \t]*(?:[,!.:;?)\n]|$))"
+#: Words that follow "hi", "thanks" or "my name is" without being a name.
+_NOT_NAMES = frozenset(
+    """all everyone everybody team guys folks there you again again. so much very a an the for both each
+    again sir madam ma'am friends people y'all yall gang everybody! gentlemen ladies mate man dude bro
+    in advance anyway anyways though tho everyone! again! guys! all!""".split()
+)
+_TITLE = r"(?<![\w.])(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra)\.?"
+
+
+class PersonCuesRecognizer(RegexRecognizer):
+    """Names after a title, greeting, self-introduction or before a sign-off; lists of first names."""
+
+    ENTITY = "PERSON"
+    RULES = (
+        # the title is part of the span: it names the person (and their gender)
+        Rule("title", rf"(?P<value>{_TITLE}[ ]{_NAMES})", 0.85, flags=0),
+        Rule(
+            "greeting",
+            rf"(?:^|(?<=[.!?>]))[ \t]*(?i:hi|hello|hey|dear|hiya|thanks|thank you|thx|cheers"
+            rf"|congrats|congratulations|good morning|morning)[ ,]+(?P<value>{_NAMES}){_END}",
+            0.7,
+            flags=re.MULTILINE,
+        ),
+        Rule(
+            "sign-off",
+            r"(?i:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best|cheers"
+            r"|sincerely|rgds|thx|yours|love)[ \t]*[,.!-]?[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*-?[ \t]*"
+            rf"(?P<value>{_NAMES})[ \t]*(?=\n|$)",
+            0.75,
+            flags=0,
+        ),
+        Rule(
+            "introduction",
+            r"(?i:my name is|my name's|name:|call me|calls me|known as|signed,)"
+            rf"[ \t]*(?P<value>{_NAMES}){_END}",
+            0.8,
+            flags=0,
+        ),
+        Rule(
+            "known name introduced",
+            rf"(?i:this is|i am|i'm|it's|it is)[ ](?P<value>{_NAMES}){_END}",
+            0.7,
+            flags=0,
+        ),
+        Rule(
+            "labelled name",
+            r"(?i:maiden|family|last|first|middle|given|sur)[ ]?(?i:name)[ ]?(?:is|was|:)[ ]?"
+            rf"(?P<value>{_NAMES}){_END}",
+            0.85,
+            flags=0,
+        ),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lower_text = False
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        self._lower_text = not any(c.isupper() for c in text)
+        return super().analyze(text, entities, nlp_artifacts) + self._name_lists(text)
+
+    def accept(self, value: str, rule: Rule) -> bool:
+        if rule.name == "title":
+            value = _TITLE_START.sub("", value)
+        words = [w for w in value.split() if not re.fullmatch(r"[A-Z]\.", w)]
+        if not words or value.casefold() in _NOT_NAMES or words[0].casefold() in _NOT_NAMES:
+            return False
+        if rule.name == "known name introduced" and not is_known_name(words[0]):
+            return False  # "this is Enron", "I'm Sorry"
+        if all(w[0].isupper() for w in words):
+            # a capitalised word after a cue, unless every word is a common word and no name
+            return any(is_known_name(w) or not is_common_word(w) for w in words)
+        if not self._lower_text:
+            return False  # "thanks again" in mixed-case text is no name
+        return all(is_known_name(w) or not is_common_word(w) for w in words)
+
+    def _name_lists(self, text: str) -> list[RecognizerResult]:
+        """In "A, B, C and D" of single capitalised words, mostly first names, every word is a name."""
+        out = []
+        pattern, word = (_LOWER_LIST, _LOWER_WORD) if self._lower_text else (_LIST, _CAPITALISED)
+        for match in pattern.finditer(text):
+            words = [
+                (m.start(), m.end())
+                for m in re.finditer(word, match.group())
+                if m.group() not in ("and", "or")
+            ]
+            names = [w for w in (match.group()[s:e] for s, e in words) if w.casefold() in first_names()]
+            if len(words) >= 3 and len(names) * 2 >= len(words):
+                out += [self._result(match.start() + s, match.start() + e, 0.6) for s, e in words]
+        return out
+
+
+_TITLE_START = re.compile(rf"^{_TITLE}[ ]")
+_CAPITALISED = r"[A-Z][\w'’-]+"
+_LIST = re.compile(
+    rf"(?<![\w,] ){_CAPITALISED}(?:,[ ]{_CAPITALISED}){{1,12}},?[ ](?:and|&|or)[ ]{_CAPITALISED}\b"
+)
+_LOWER_WORD = r"[^\W\d_][\w'’-]+"
+_LOWER_LIST = re.compile(
+    rf"(?<![\w,] ){_LOWER_WORD}(?:,[ ]{_LOWER_WORD}){{1,12}},?[ ](?:and|&|or)[ ]{_LOWER_WORD}\b"
+)
