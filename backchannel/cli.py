@@ -224,14 +224,108 @@ def pii() -> None:
     """Personal-data detection."""
 
 
+def _privacy(ctx: Context) -> tuple[Any, Any]:
+    """The detector and keep-list the build would use: the KB, topics and terms of this database."""
+    from backchannel.pipeline.privacy_setup import keep_terms, make_detector
+    from nlp.kb import KnowledgeBase
+
+    settings = ctx.settings
+    kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
+    store = ctx.store() if settings.database_path.exists() else None
+    try:
+        return make_detector(settings, store, kb), keep_terms(settings, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
 @pii.command("detect")
+@click.option("--all", "everything", is_flag=True, help="Also spans scored under pii_min_score.")
+@pass_ctx
 @friendly_errors
-def pii_detect() -> None:
-    """JSON Lines {"id", "text"} on stdin -> {"id", "spans": [...]} on stdout."""
+def pii_detect(ctx: Context, everything: bool) -> None:
+    """JSON Lines {"id", "text"} on stdin -> {"id", "spans": [...]} on stdout.
+
+    Each span has start, end, type, score and the build's action (redact, pseudonymize or keep).
+    """
     from privacy import detect_pii_jsonl
 
-    for line in detect_pii_jsonl(sys.stdin):
+    detector, terms = _privacy(ctx)
+    min_score = 0.0 if everything else ctx.settings.pii_min_score
+    for line in detect_pii_jsonl(
+        sys.stdin, detector, min_score=min_score, policy=ctx.settings.pii_policy, keep_terms=terms
+    ):
         click.echo(line)
+
+
+@pii.command("explain")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per span.")
+@pass_ctx
+@friendly_errors
+def pii_explain(ctx: Context, as_json: bool) -> None:
+    """Text on stdin -> every span found, its recognizer and score, and what the policy does with it."""
+    from privacy.explain import explain
+
+    detector, terms = _privacy(ctx)
+    text = sys.stdin.read()
+    rows = explain(
+        text, detector, ctx.settings.pii_policy, min_score=ctx.settings.pii_min_score, keep_terms=terms
+    )
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row.as_json(), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no personal data found")
+        return
+    for r in rows:
+        click.echo(
+            f"{r.start:>5}-{r.end:<5} {r.type:<15} {r.score:>4.2f}  {r.action:<12} {r.text!r}\n"
+            f"             by {r.recognizer}; {r.reason}"
+        )
+
+
+@pii.group("keep")
+def pii_keep() -> None:
+    """The keep-list: terms never redacted (codenames, product names)."""
+
+
+@pii_keep.command("add")
+@click.argument("term")
+@click.option("--actor", help="Who asks (for the audit log; default: your login name).")
+@pass_ctx
+@friendly_errors
+def pii_keep_add(ctx: Context, term: str, actor: str | None) -> None:
+    """Never redact TERM in messages built from now on."""
+    with ctx.store() as store:
+        added = store.add_keep_term(term, actor=_who(actor))
+    click.echo(f"keep-list: {term!r} {'added' if added else 'was already there'}")
+
+
+@pii_keep.command("remove")
+@click.argument("term")
+@click.option("--actor", help="Who asks (for the audit log; default: your login name).")
+@pass_ctx
+@friendly_errors
+def pii_keep_remove(ctx: Context, term: str, actor: str | None) -> None:
+    """Take TERM off the keep-list."""
+    with ctx.store() as store:
+        removed = store.remove_keep_term(term, actor=_who(actor))
+    click.echo(f"keep-list: {term!r} {'removed' if removed else 'was not on it'}")
+
+
+@pii_keep.command("list")
+@pass_ctx
+@friendly_errors
+def pii_keep_list(ctx: Context) -> None:
+    """Terms on the keep-list (the setting's and the stored ones)."""
+    from privacy.keep_terms import parse_terms
+
+    for term in parse_terms(ctx.settings.pii_keep_terms):
+        click.echo(f"{term}\t(setting pii_keep_terms)")
+    with ctx.store() as store:
+        for row in store.keep_terms():
+            click.echo(f"{row['term']}\t(added by {row['actor']} {row['created_at']})")
 
 
 @cli.command()

@@ -71,6 +71,11 @@ class Settings:
         DEFAULT_PII_POLICY, "Per Presidio entity type: keep, redact or pseudonymize."
     )
     pii_min_score: float = _setting(0.4, "Presidio confidence below which a span is ignored.")
+    pii_keep_terms: str = _setting(
+        "",
+        "Comma-separated terms never redacted (codenames, product names: 'Zebrafinch, Project Bluebird'), "
+        "added to those admins keep on the admin page. Applies to messages built after it changes.",
+    )
     scrub_member_names: bool = _setting(
         False, "Also redact the names of known workspace members (authors and recipients)."
     )

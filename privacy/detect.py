@@ -112,7 +112,7 @@ class PiiDetector:
             end = min(len(text), start + parse.MAX_CHARS)
             spans += self._analyze(load_nlp()(text[start:end]), start)
         found = credible_persons(text, tidy_persons(text, spans) + name_spans(text), self.non_person)
-        return resolve_overlaps(found)
+        return resolve_overlaps(found, text)
 
     def _analyze(self, doc: Doc, offset: int) -> list[PiiSpan]:
         results = self.analyzer.analyze(
@@ -139,7 +139,7 @@ class PiiDetector:
         return [self.detect(text, doc) for text, doc in zip(texts, docs, strict=True)]
 
 
-def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
+def resolve_overlaps(found: Sequence[PiiSpan], text: str = "") -> list[PiiSpan]:
     """One span per stretch of text.
 
     Identifying types are resolved first and descriptive ones (DATE_TIME,
@@ -151,7 +151,7 @@ def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     winner does not cover ("Jennifer Shcherbakov" of a PERSON guess that ran
     into an address): dropping it whole would leak that part.
     """
-    strong = _resolve([s for s in found if s.type not in DESCRIPTIVE_TYPES], trim=True)
+    strong = _resolve([s for s in found if s.type not in DESCRIPTIVE_TYPES], trim_in=text)
     weak = [
         w
         for w in _resolve([s for s in found if s.type in DESCRIPTIVE_TYPES])
@@ -160,7 +160,8 @@ def resolve_overlaps(found: Sequence[PiiSpan]) -> list[PiiSpan]:
     return sorted(strong + weak, key=lambda s: s.start)
 
 
-def _resolve(found: Sequence[PiiSpan], *, trim: bool = False) -> list[PiiSpan]:
+def _resolve(found: Sequence[PiiSpan], *, trim_in: str | None = None) -> list[PiiSpan]:
+    """See :func:`resolve_overlaps`; with ``trim_in`` (the text) a partly covered loser keeps its rest."""
     spans = sorted(set(found), key=lambda s: (-(s.end - s.start), -s.score, s.start, s.type))
     kept: list[PiiSpan] = []
     for span in spans:  # longest first: anything contained in a kept span is dropped
@@ -173,13 +174,14 @@ def _resolve(found: Sequence[PiiSpan], *, trim: bool = False) -> list[PiiSpan]:
         overlapping = [k for k in final if span.start < k.end and k.start < span.end]
         if not overlapping:
             final.append(span)
-        elif trim and (rest := _outside(span, overlapping)) is not None:
+        elif trim_in is not None and (rest := _outside(span, overlapping, trim_in)) is not None:
             final.append(rest)
     return sorted(final, key=lambda s: s.start)
 
 
-def _outside(span: PiiSpan, others: Sequence[PiiSpan]) -> PiiSpan | None:
-    """The longest piece of ``span`` that none of ``others`` covers (None: under 2 characters)."""
+def _outside(span: PiiSpan, others: Sequence[PiiSpan], text: str) -> PiiSpan | None:
+    """The longest piece of ``span`` that none of ``others`` covers, without its edge punctuation
+    (None: fewer than 2 letters or digits left)."""
     pieces, pos = [], span.start
     for other in sorted(others, key=lambda o: o.start):
         if other.start > pos:
@@ -188,6 +190,10 @@ def _outside(span: PiiSpan, others: Sequence[PiiSpan]) -> PiiSpan | None:
     if pos < span.end:
         pieces.append((pos, span.end))
     start, end = max(pieces, key=lambda p: p[1] - p[0], default=(0, 0))
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
     return replace(span, start=start, end=end) if end - start >= 2 else None
 
 

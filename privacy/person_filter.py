@@ -29,8 +29,8 @@ import re
 from collections.abc import Callable, Iterable
 
 from backchannel.records import PiiSpan
-from privacy.lexicon import is_common_word, is_known_name
-from privacy.recognizers.address_words import PARTICLES, STATE_NAMES, country_pattern
+from privacy.lexicon import first_names, is_common_word, is_known_name, surnames
+from privacy.recognizers.address_words import PARTICLES, STATE_NAMES, US_STATES, country_pattern
 
 SPACY = "SpacyRecognizer"
 #: Recognizers whose PERSON spans are guesses to check.
@@ -47,7 +47,7 @@ ORG_WORDS = frozenset(
     center centre plant station building tower towers hall hotel airport road drive street avenue
     office desk county city university college school institute hospital church club team committee
     council department association foundation realtors realty magazine journal news times daily weekly
-    online software networks labs exchange markets trading""".split()
+    online software networks labs exchange markets trading apt apartment suite ste unit floor room""".split()
 )
 DETERMINERS = frozenset("the a an this that these those our their its".split())
 CODENAME_CUES = frozenset("project operation codename code-named codenamed".split())
@@ -56,6 +56,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _PLACES = re.compile(rf"(?i:{country_pattern()}|{STATE_NAMES})")
 _LINE_ALONE = re.compile(r"^[ \t>]*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_STATE_AFTER = re.compile(rf"['’]?s?,[ ]?(?:(?:{'|'.join(US_STATES)})\b|(?:{STATE_NAMES})\b)")
 _NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*(?:\(\w+\??\)[ \t]*)?([^\W\d_][\w.]*)")
 
 NonPerson = Callable[[str], bool]
@@ -94,9 +95,15 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
         return False
     if _PLACES.fullmatch(value.strip()) or (len(words) > 1 and keys[0] in PLACE_PREFIXES):
         return False
+    if before and before[-1].casefold() in PLACE_PREFIXES and before[-1][0].isupper():
+        return False  # "San Francisco" tagged as "Francisco"
+    if _STATE_AFTER.match(text, span.end):
+        return False  # "Austin, TX 78733", "Portland, Oregon"
     if len(words) == 1 and value.isupper() and len(value) <= 5 and not _alone_on_line(text, span):
         return False
-    if not any(is_known_name(w) for w in words) and all(is_common_word(w) for w in words):
+    if len(words) == 1 and not is_known_name(words[0]) and is_common_word(words[0]):
+        return False  # "Penalty", "Outlook"
+    if len(words) > 1 and _mostly_words(words):
         return False
     return not (non_person is not None and non_person(value))
 
@@ -110,6 +117,16 @@ def _org_word_follows(text: str, end: int) -> bool:
 def text_is_lower(text: str) -> bool:
     """Text written all in lower case (chat), where case says nothing about names."""
     return not any(c.isupper() for c in text)
+
+
+def _mostly_words(words: list[str]) -> bool:
+    """No first name, no surname that is not also a word, and every word (of 3 or more: all but
+    one) a common English word: "Smart Order Routing", "Frozen Pork Bellies"."""
+    evidence = any(
+        w.casefold() in first_names() or (w.casefold() in surnames() and not is_common_word(w)) for w in words
+    )
+    common = sum(is_common_word(w) for w in words)
+    return not evidence and common >= (len(words) - 1 if len(words) >= 3 else len(words))
 
 
 def _inside_noun_phrase(before: list[str], after: list[str]) -> bool:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable
 
 from backchannel.records import PiiSpan, ScrubbedText
 from ingest.names import nicknames
+from privacy.keep_terms import KeepTerms
 
 KEEP = "keep"
 REDACT = "redact"
@@ -29,6 +30,7 @@ Surrogate = Callable[[str, str], str]
 _PUNCT = re.compile(r"[^\w\s'-]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NOTES_TAIL = re.compile(r"[/@].*$", re.DOTALL)
+_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\.?\s+", re.IGNORECASE)
 
 
 def name_key(name: str) -> str:
@@ -40,7 +42,7 @@ def name_key(name: str) -> str:
     if name.count(",") == 1:  # "Last, First" as mail headers write it
         last, first = name.split(",")
         name = f"{first} {last}"
-    name = _POSSESSIVE.sub("", name.strip())
+    name = _TITLE.sub("", _POSSESSIVE.sub("", name.strip()))  # "Mr. Allen" is Allen
     return " ".join(_PUNCT.sub(" ", name).casefold().split())
 
 
@@ -80,6 +82,43 @@ def member_name_forms(members: Iterable[str], outsiders: Iterable[str] = ()) -> 
     return forms
 
 
+#: Why a span is kept or not (``pii explain`` shows it; the admin page too).
+REASON_POLICY = "policy for {type}"
+REASON_MEMBER = "names a member of the organisation"
+REASON_KEEP_LIST = "keep-list term"
+REASON_LOW_SCORE = "score below pii_min_score {min_score}"
+REASON_UNLISTED = "type not in the policy (redacted until someone says otherwise)"
+
+
+def decide(
+    text: str,
+    span: PiiSpan,
+    policy: dict[str, str],
+    *,
+    min_score: float,
+    members: Collection[str] = (),
+    keep_terms: KeepTerms | None = None,
+    keep_spans: list[tuple[int, int]] | None = None,
+) -> tuple[str, str]:
+    """(action, reason) for one detected span: ``keep``, ``redact`` or ``pseudonymize``.
+
+    ``members`` are name keys (:func:`name_variants`) kept for PERSON;
+    ``keep_spans`` the keep-list occurrences in ``text`` (found once per text).
+    """
+    if span.score < min_score:
+        return KEEP, REASON_LOW_SCORE.format(min_score=min_score)
+    if keep_terms is not None and keep_terms.covers(span, keep_spans or []):
+        return KEEP, REASON_KEEP_LIST
+    action = policy.get(span.type)
+    if action == KEEP:
+        return KEEP, REASON_POLICY.format(type=span.type)
+    if span.type == "PERSON" and name_key(text[span.start : span.end]) in members:
+        return KEEP, REASON_MEMBER
+    if action is None:
+        return REDACT, REASON_UNLISTED
+    return action, REASON_POLICY.format(type=span.type)
+
+
 def scrub(
     text: str,
     spans: list[PiiSpan],
@@ -87,26 +126,36 @@ def scrub(
     *,
     min_score: float,
     keep_names: Collection[str] = (),
+    keep_terms: KeepTerms | None = None,
     surrogate: Surrogate | None = None,
 ) -> ScrubbedText:
     """Replace every span the policy does not keep with ``<TYPE>`` or its surrogate.
 
     Spans below ``min_score`` are ignored. PERSON spans naming someone in
-    ``keep_names`` (workspace members) are kept. Types missing from the policy
-    are redacted: a new recognizer's findings are private until someone says not.
-    A ``pseudonymize`` type without a ``surrogate`` function is redacted too.
+    ``keep_names`` (workspace members) are kept, and so is anything inside a
+    keep-list term. Types missing from the policy are redacted: a new
+    recognizer's findings are private until someone says not. A
+    ``pseudonymize`` type without a ``surrogate`` function is redacted too.
     ``detector_counts`` counts every span that fired, kept or not.
     """
     fired = sorted((s for s in spans if s.score >= min_score), key=lambda s: (s.start, -s.end))
     members = name_variants(keep_names)
     counts = Counter(s.type for s in fired)
+    keep_spans = keep_terms.occurrences(text) if keep_terms else []
 
     # Merge overlapping redactions so that no part of a span survives.
     cuts: list[list[int | str]] = []
     for span in fired:
-        if policy.get(span.type, REDACT) == KEEP:
-            continue
-        if span.type == "PERSON" and name_key(text[span.start : span.end]) in members:
+        action, _ = decide(
+            text,
+            span,
+            policy,
+            min_score=min_score,
+            members=members,
+            keep_terms=keep_terms,
+            keep_spans=keep_spans,
+        )
+        if action == KEEP:
             continue
         if cuts and span.start < cuts[-1][1]:
             cuts[-1][1] = max(int(cuts[-1][1]), span.end)

@@ -195,6 +195,9 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         (f"i have {_IBANS[2]} from an old thread", _IBANS[2]),
         (f"IBAN: {_IBANS[0]}", _IBANS[0]),
         ("pay DE89 3704 0044 0532 0130 00 today", "DE89 3704 0044 0532 0130 00"),
+        ("IBAN CH93-0076-2011-6238-5295-7 (dashes)", "CH93-0076-2011-6238-5295-7"),
+        ("de89370400440532013000 in lower case", "de89370400440532013000"),
+        ("Kosovo XK051212012345678906 too", "XK051212012345678906"),  # registry countries beyond the EU
         *[(f"wire to {iban}, thanks", iban) for iban in _IBANS[1:13]],
     ],
     "person_forms": [
@@ -424,10 +427,10 @@ NEGATIVES: dict[str, list[str]] = {
         "GB82 is the new model",
         "deal ES0589797550 booked",
         "ZZ12345678901234567890 unknown country",
-        "de89370400440532013000 in lower case is not how banks write it",
+        "de89370400440532013001 in lower case with a wrong check digit",
         "DE8937040044053201300099 too long for Germany",
         "part FR1420041010050500013 of the set",
-        "ticket CH93-0076-2011-6238-5295-7",
+        "ticket CH93-0076-2011-6238-5295-8",
     ],
     "person_forms": [
         "ping @here, deploy at 5",

@@ -74,7 +74,7 @@ def create_app(settings: Settings, test_config: dict[str, Any] | None = None) ->
 
     app.teardown_appcontext(_close_store)
 
-    from web import admin, auth, curation, errors, filters, wiki
+    from web import admin, auth, curation, errors, filters, privacy, wiki
 
     filters.register(app)
     auth.register(app)
@@ -83,4 +83,5 @@ def create_app(settings: Settings, test_config: dict[str, Any] | None = None) ->
     app.register_blueprint(wiki.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(privacy.bp)
     return app

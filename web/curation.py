@@ -68,7 +68,7 @@ def index() -> str:
 def review() -> str:
     store, settings = get_store(), _settings()
     rows = store.review_queue(Viewer(everything=True), settings.link_threshold, settings.review_max_score)
-    with _knowledge_base(settings) as kb:
+    with knowledge_base(settings) as kb:
         items = [
             {
                 "mention": r,
@@ -171,7 +171,7 @@ def _entity_or_flash(store: Store, ref: str, *, kb: bool = True) -> str | None:
     if not kb or store.topic_ref(ref) is not None:
         found = store.resolve_topic(ref)
     else:
-        with _knowledge_base(_settings()) as knowledge:
+        with knowledge_base(_settings()) as knowledge:
             lookup = (lambda r: knowledge.entity(entity_key(r))) if knowledge is not None else None
             found = store.resolve_topic(ref, lookup)
     if found is None:
@@ -180,7 +180,7 @@ def _entity_or_flash(store: Store, ref: str, *, kb: bool = True) -> str | None:
 
 
 @contextmanager
-def _knowledge_base(settings: Settings) -> Iterator[KnowledgeBase | None]:
+def knowledge_base(settings: Settings) -> Iterator[KnowledgeBase | None]:
     """The knowledge base for candidates, or None (with a flash) when it cannot be opened."""
     from nlp.kb import KnowledgeBase
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backchannel.pipeline.membership import org_domains, split_names
+from backchannel.pipeline.privacy_setup import keep_terms, make_detector
 from backchannel.progress import progress_bar
 from backchannel.records import BuiltMessage, Entity, IngestFailure, Mention, RawMessage, ScrubbedText
 from backchannel.settings import Settings
@@ -26,6 +27,7 @@ from backchannel.store import Store, entity_key
 from ingest.quotes import authored_text
 from nlp.linker import LinkRequest
 from nlp.parse import clip
+from privacy.keep_terms import KeepTerms
 from privacy.names import KnownNames
 from privacy.pseudonyms import Pseudonymizer, load_key
 from privacy.scrub import member_name_forms, scrub
@@ -58,6 +60,7 @@ class _Engines:
 
     nlp: Any
     detector: Any
+    keep_terms: KeepTerms
     linker: Any
     kb: Any
     surrogate: Pseudonymizer
@@ -68,14 +71,14 @@ def _load_engines(settings: Settings, store: Store) -> _Engines:
     from nlp.kb import KnowledgeBase
     from nlp.linker import make_linker
     from nlp.parse import load_nlp
-    from privacy.detect import PiiDetector
     from privacy.vault import Vault
 
     kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
     vault = Vault(settings.vault_key) if settings.vault else None
     return _Engines(
         nlp=load_nlp(),
-        detector=PiiDetector(),
+        detector=make_detector(settings, store, kb),
+        keep_terms=keep_terms(settings, store),
         linker=make_linker(kb, settings.link_threshold, semantic=settings.link_semantic),
         kb=kb,
         surrogate=Pseudonymizer(store, load_key(settings), vault),
@@ -218,6 +221,7 @@ def _build_one(
             settings.pii_policy,
             min_score=settings.pii_min_score,
             keep_names=keep_names,
+            keep_terms=engines.keep_terms,
             surrogate=engines.surrogate,
         )
 

@@ -31,6 +31,7 @@ from backchannel.store.curation import CurationQueries
 from backchannel.store.documents import IndexDocumentQueries
 from backchannel.store.facets import FacetQueries
 from backchannel.store.migrations import migrate
+from backchannel.store.privacy_policy import PrivacyPolicyQueries
 from backchannel.store.pseudonyms import PseudonymQueries
 from backchannel.store.reads import ReadQueries, entity_key
 from backchannel.store.sources import SourceQueries
@@ -67,6 +68,7 @@ class Store(
     VectorQueries,
     FacetQueries,
     IndexDocumentQueries,
+    PrivacyPolicyQueries,
 ):
     """One open database. Not shared between threads: open one per thread."""
 

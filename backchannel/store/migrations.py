@@ -264,6 +264,16 @@ M007_SEARCH_INDEX = """
             BEGIN UPDATE vector_generation SET n = n + 1 WHERE id = 1; END;
 """
 
+# Terms an admin says are never personal data ("Zebrafinch", "Project Bluebird"): kept by the
+# privacy stage in what is built after they are added (privacy/keep_terms.py).
+M008_PII_KEEP_TERMS = """
+        CREATE TABLE pii_keep_terms (
+            term TEXT PRIMARY KEY COLLATE NOCASE,
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+"""
+
 #: Step N is MIGRATIONS[N-1]: SQL run as one transaction.
 MIGRATIONS: list[str] = [
     M001_INITIAL,
@@ -273,6 +283,7 @@ MIGRATIONS: list[str] = [
     M005_CURATION,
     M006_VECTORS,
     M007_SEARCH_INDEX,
+    M008_PII_KEEP_TERMS,
 ]
 
 

@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "generic_secret": "privacy.recognizers.generic_secret:GenericSecretRecognizer",
     "date_of_birth": "privacy.recognizers.date_of_birth:DateOfBirthRecognizer",
     "iban": "privacy.recognizers.iban:IbanChecksumRecognizer",
+    "payment_card": "privacy.recognizers.payment_card:PaymentCardRecognizer",
     "person_forms": "privacy.recognizers.person_forms:PersonFormsRecognizer",
     "person_cues": "privacy.recognizers.person_cues:PersonCuesRecognizer",
     "us_ssn": "privacy.recognizers.us_ssn:UsSsnContextRecognizer",

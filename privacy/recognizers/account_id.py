@@ -15,7 +15,9 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 _LABEL = (
     r"\b(?:employee\s?(?:id|\#|no\.?|number|num)|emp\.?\s?(?:id|\#|no\.?)|personnel\s?(?:id|\#|no\.?|number)"
     r"|sap\s?(?:id|\#|number)|badge\s?(?:id|\#|no\.?|number)|account\s?(?:id|\#|no\.?|number|num)"
-    r"|acct\.?(?:\s?(?:id|\#|no\.?|number|num))?|a/c(?:\s?(?:\#|no\.?))?)"
+    r"|acct\.?(?:\s?(?:id|\#|no\.?|number|num))?|a/c(?:\s?(?:\#|no\.?))?"
+    r"|(?:policy|member(?:ship)?|customer|client|frequent\sflyer|mileage|loyalty|hr\w{0,6}|tax|patient)"
+    r"\s?(?:id|\#|no\.?|number|num))"
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 

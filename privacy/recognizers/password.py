@@ -60,6 +60,13 @@ class PasswordRecognizer(RegexRecognizer):
         Rule("labelled word", rf"{_LABEL}{_SEPARATOR}{_WORD}", 0.86),
         Rule("bare", rf"{_LABEL}\s{_MIXED}", 0.6),
         Rule("PIN", r"\bPIN(?:\s?(?:code|number|\#|no\.?))?\s?(?:is|was|[:=#])\s?(?P<value>\d{4,8})\b", 0.9),
+        Rule(  # conference calls: "Participant code:\t214268", "Host Code: 661877", "access code 1234#"
+            "conference code",
+            r"\b(?:participant|host|leader|moderator|chair(?:person)?|guest|conference|access|attendee|bridge)"
+            r"\s?(?:code|pin|passcode|pass\scode|id|\#|number)s?\s?(?:is|was|[:=#])?[ \t]*"
+            r"(?P<value>\d[\d*-]{2,14}\d\#?)(?![\w-])",
+            0.9,
+        ),
     )
 
     def accept(self, value: str, rule: Rule) -> bool:

@@ -20,7 +20,10 @@ from privacy.lexicon import first_names, is_common_word, is_known_name
 from privacy.recognizers.base import RegexRecognizer, Rule
 
 _NAME = r"(?!(?i:apt|apartment|suite|ste|unit|flat|room)\b)[^\W\d_][\w'’-]*"
-_NAMES = rf"{_NAME}(?:[ ](?:[A-Z]\.[ ])?{_NAME}){{0,2}}"
+#: Upper-case letters of the Latin, Greek and Cyrillic alphabets (re has no \p{Lu}).
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΑ-ΩА-Я"
+#: A name of one to three words; words after the first are capitalised ("Mr. Ford is" stops at "Ford").
+_NAMES = rf"{_NAME}(?:[ ](?:[A-Z]\.[ ])?(?=[{_UPPER}]){_NAME}){{0,2}}"
 _END = r"(?=[ \t]*(?:[,!.:;?)\n]|$))"
 #: Words that follow "hi", "thanks" or "my name is" without being a name.
 _NOT_NAMES = frozenset(

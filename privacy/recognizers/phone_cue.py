@@ -19,7 +19,8 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 # Digit groups with one separator between them, an optional area code in brackets,
 # an optional extension; never inside a longer token, a decimal or a range.
 _NUMBER = (
-    r"(?<![\w+$€£.,/:-])(?:\+\s?|00\s?)?(?:\(\d{1,5}\)[ ]?)?\d{1,8}(?:(?:[ ]?[-./][ ]?|[ ])\d{1,8}){0,5}"
+    r"(?:(?<![\w+$€£.,/:-])(?:\+\s?|00\s?)?(?:\(\d{1,5}\)[ ]?)?|(?<![\w+$€£])\(\d{1,5}\)[ ]?)"
+    r"\d{1,8}(?:(?:[ ]?[-./][ ]?|[ ])\d{1,8}){0,5}"
     r"(?:,?[ ]?(?:x|ext\.?|extension)[ ]?\d{1,6})?"
 )
 _END = r"(?![\w]|[.,:/-]\d|[ ]\d)"
@@ -30,13 +31,14 @@ _CUE = (
     r"|beeper|direct|hotline|whats\s?app|sms|call|calling|dial|voicemail"
     r"|(?:reach|contact|text|ring|answering|answer)(?:\s[\w.]+){0,2}\s(?:at|on)"
     r"|(?:my|his|her|their|your|our|phone|cell|mobile|home|work|office|fax|contact)\s(?:new\s)?(?:number|no\.?|\#))"
-    r"\b[^\d\n]{0,24}$"
+    r"\b[^\d\n]{0,30}$"
 )
 #: A label right after the number, as signature and contact lines write them.
 _LABEL_AFTER = (
     r"(?=[ ]?(?:-|\(|/|,)?[ ]?(?i:office|fax|mobile|cell|home|work|direct|pager|tel|phone|main|desk)\b)"
 )
 _DIGIT = re.compile(r"\d")
+_EXTENSION_SHAPE = re.compile(r"\d-\d{4}")  # Enron's five-digit internal numbers: "call Greg (5-8741)"
 _DECIMAL_AND_SPACE = re.compile(r"\d\.\d+ \d|\d \d+\.\d")  # "2.45 3.50": prices in a row, not a phone
 _EXTENSION = re.compile(r"(?i),?\s?(?:x|ext\.?|extension)\s?\d+$")
 _DATE = re.compile(
@@ -54,21 +56,29 @@ class CuedPhoneRecognizer(RegexRecognizer):
     RULES = (
         Rule("after a phone cue", _NUMBER + _END, 0, context=_CUE, context_score=0.9, window=40),
         Rule("before a phone label", _NUMBER + _END + _LABEL_AFTER, 0.9),
+        Rule(  # "Thanks,\nJoannie\n3-1769": an extension alone on the line under a signature
+            "extension line",
+            r"(?m)(?<=[A-Za-z.,]\n)[ \t]*\d-\d{4}[ \t]*$",
+            0.7,
+        ),
         Rule(  # an internal extension: "x3-1234", "ext. 35012" (not "2 x 1000")
             "extension",
-            r"(?<![\w-])(?<!\d[ ])(?:x|ext\.?|extension)[ ]?\d(?:-?\d){3,5}(?![\w-]|[.,]\d)",
+            r"(?<![\w-])(?<!\d[ ])(?:x|ext\.?|extension)[ -]?\d(?:-?\d){3,5}(?![\w-]|[.,]\d)",
             0.85,
         ),
     )
 
     def accept(self, value: str, rule: Rule) -> bool:
-        if rule.name == "extension":
+        if rule.name.startswith("extension"):
             return True
         number = _EXTENSION.sub("", value)
         digits = len(_DIGIT.findall(number))
-        if not self.MIN_DIGITS <= digits <= self.MAX_DIGITS:
+        if not self._digits_ok(number.strip(), digits):
             return False
         if _DATE.fullmatch(number.strip()) or _DECIMAL_AND_SPACE.search(number):
             return False
         # An unbroken run is a phone number only from 7 digits ("call 123456" may be a deal).
         return digits >= 7 or not number.isdigit()
+
+    def _digits_ok(self, number: str, digits: int) -> bool:
+        return self.MIN_DIGITS <= digits <= self.MAX_DIGITS or bool(_EXTENSION_SHAPE.fullmatch(number))

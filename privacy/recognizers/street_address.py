@@ -45,7 +45,8 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 _START = r"(?<![\w$.,:/#-])"
 _NUMBER = r"\d{1,5}(?:-?[A-Za-z](?![\w]))?"
 _WORD = r"[^\W\d_][\w'’]*\.?"  # letters of any script, any case (checked by _case_ok)
-_NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th)?)"
+_NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th))"
+_STREET_NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th)?)"  # "415 W 22 Street"
 _DIRECTION = r"(?:[NSEW]\.?|North|South|East|West|[NS][EW]\.?)"
 _POSTCODE = (
     r"(?:\d{5}-\d{4}|\d{3}[ ]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}(?![\w])|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}"
@@ -58,7 +59,8 @@ _STREETS = re.compile(
     "|".join(
         [
             # 1400 Smith Street [N] — the commonest US/UK form
-            rf"(?P<suffixed>{_START}{_NUMBER}[ ](?:{_DIRECTION}[ ])?(?!United Way)(?:{_NAME_WORD}[ ]){{1,4}}"
+            rf"(?P<suffixed>{_START}{_NUMBER}[ ](?:{_DIRECTION}[ ])?(?!United Way)"
+            rf"(?:{_STREET_NAME_WORD}[ ]){{1,4}}"
             rf"(?i:{SUFFIXES})\b\.?(?:[ ]{_DIRECTION}\b\.?)?)",
             # Via Carlo Cattaneo 130 / ul. Karpacka 69 / 40 rue Victor Hugo
             rf"(?P<prefixed>{_START}(?:{_NUMBER}[ ])?(?i:{PREFIXES})(?:[ ]|(?<=/))"
@@ -69,12 +71,12 @@ _STREETS = re.compile(
             rf"(?P<compound>{_START}(?:{_NUMBER}[ ])?(?:{_WORD}[ ]){{0,3}}[^\W\d_]*(?i:{COMPOUNDS})"
             rf"[ ]{_NUMBER}\b\.?)",
             # P.O. Box 1188 / Post Office Box 2511 / PSC 7004, Box 8380
-            r"(?P<box>\b(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|(?:PSC|CMR|Unit)[ ]\d{1,5},?[ ]Box)"
+            r"(?P<box>\b(?i:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|(?:PSC|CMR|Unit)[ ]\d{1,5},?[ ]Box)"
             r"\s?\#?\d{1,7}\b)",
             r"(?P<ship>\b(?i:US[A-Z]{1,3})[ ](?:[^\W\d_][\w]*[ ]?){1,3}(?=\n[ \t]*(?i:FPO|APO|DPO)\b))",
             # the corner of Auenweg 85 and Kesä Street
             rf"(?P<corner>\b(?i:the[ ])?(?i:corner)[ ]of[ ][^\n,;]{{3,60}}?[ ](?:and|&)[ ]"
-            rf"(?:{_NAME_WORD}[ ]){{0,3}}{_NAME_WORD}(?:[ ](?i:{SUFFIXES})\b\.?)?)",
+            rf"(?:(?:{_NAME_WORD}[ ]){{0,3}}?(?i:{SUFFIXES})\b\.?|{_NAME_WORD}(?:[ ]{_NAME_WORD})?))",
             # 56 Canelones 2266 / 262 Pavlou Drandaki: needs the rest of an address after it
             rf"(?P<bare>{_START}{_NUMBER}[ ](?:\d{{1,5}}[ ])?(?:{_NAME_WORD}[ ]){{0,3}}{_NAME_WORD}"
             rf"(?:[ ]{_NUMBER}\b\.?)?)",

@@ -15,10 +15,16 @@ from __future__ import annotations
 from privacy.recognizers.base import RegexRecognizer, Rule
 
 # Optional trunk prefix (1-800-...); "+1" is IntlPhoneRecognizer's. No decimals ("0.713-...").
-_BEFORE = r"(?<![\w+$,/-])(?<!\d\.)(?:1[-. ]\s?)?"
+# A label may be glued on: "V(732)933-9500", "Fax(512)338-1103", "CANES/305-284-6699".
+_GLUED_LABEL = "|".join(
+    [r"(?<=(?<![\w])[VFTCMHOPWD])", r"(?<=[A-Za-z]/)"]
+    + [rf"(?<=(?i:{label}))" for label in ("fax", "tel", "ph", "cell", "mobile", "mob", "phone", "pager")]
+)
+_BEFORE = rf"(?:{_GLUED_LABEL}|(?<![\w+$,/-])(?<!\d\.))(?:1[-. ]\s?)?"
 _LINE = r"[2-9]\d{2}[-. ]\d{4}"
 _EXT = r"(?:,?\s?(?:x|ext\.?|extension)\s?\d{1,6})?"
-_AFTER = r"(?![\w-]|[.,/]\d)"
+# Nothing more of a number after it; a label may follow glued on ("...-6197-Home", "...6522texasjake@").
+_AFTER = r"(?!\d|-(?!(?i:home|office|fax|cell|mobile|work|direct|pager)\b)|[.,/]\d|_)"
 _CONTEXT = (
     r"\b(?:phone|ph|tel|telephone|cell|cellular|mobile|fax|pager|office|direct|home|work|call"
     r"|(?:my|his|her|their|your|our)\s(?:new\s)?number|reach\s(?:\w+\s)?at|contact\s(?:\w+\s)?at|text)\b"
