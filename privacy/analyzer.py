@@ -24,10 +24,11 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import tldextract.tldextract as _tldx  # noqa: E402
 import yaml  # noqa: E402
-from presidio_analyzer import AnalyzerEngine  # noqa: E402
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult  # noqa: E402
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer  # noqa: E402
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine  # noqa: E402
 from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider  # noqa: E402
+from spacy.attrs import IDX, LEMMA, LENGTH  # noqa: E402
 
 from nlp.parse import load_nlp  # noqa: E402
 from privacy.recognizers import DEFAULT_RECOGNIZERS, build_recognizers  # noqa: E402
@@ -78,7 +79,10 @@ NER_IGNORED = [
 #:   100% precision, against its 111 at 89.5% (see privacy/README.md).
 #: - NhsRecognizer: any 10-digit number passing the NHS checksum, about 1 US phone
 #:   number in 11, was labelled UK_NHS at score 1.0.
-REPLACED_RECOGNIZERS = ("PhoneRecognizer", "NhsRecognizer")
+#: - UrlRecognizer, DateRecognizer: their types (URL, DATE_TIME) are kept by the policy and never
+#:   win an overlap (privacy.detect.DESCRIPTIVE_TYPES), so their spans change nothing that is
+#:   stored; the URL regex alone was 1.1 ms of the 7 ms a message took (bench/RESULTS.md).
+REPLACED_RECOGNIZERS = ("PhoneRecognizer", "NhsRecognizer", "UrlRecognizer", "DateRecognizer")
 
 
 def _offline_tldextract() -> None:
@@ -132,8 +136,47 @@ class SharedSpacyNlpEngine(SpacyNlpEngine):
         return None
 
     def artifacts(self, doc: Doc) -> NlpArtifacts:
-        """Presidio's view of a Doc the shared pipeline already made."""
-        return self._doc_to_nlp_artifact(doc, LANGUAGE)
+        """Presidio's view of a Doc the shared pipeline already made.
+
+        The same fields as Presidio's ``_doc_to_nlp_artifact``, read as arrays
+        (iterating the Doc makes a Token object per token: a quarter of detection
+        time), with keywords made only if the context enhancer asks for them.
+        """
+        columns = doc.to_array([LEMMA, IDX])
+        strings = doc.vocab.strings
+        lemmas = [strings[h] for h in columns[:, 0].tolist()] if len(columns) else []
+        indices = columns[:, 1].tolist() if len(columns) else []
+        entities = self._get_entities(doc)
+        entities, scores = self._get_updated_entities(entities, self._get_scores_for_entities(doc))
+        return _LazyKeywordArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=indices,
+            lemmas=lemmas,
+            nlp_engine=self,
+            language=LANGUAGE,
+            scores=scores,
+        )
+
+
+class _LazyKeywordArtifacts(NlpArtifacts):
+    """NlpArtifacts whose keywords (a vocabulary lookup per token) are made on first read."""
+
+    _LATER: list[str] = []
+
+    @staticmethod
+    def set_keywords(nlp_engine: Any, lemmas: list[str], language: str) -> list[str]:
+        return _LazyKeywordArtifacts._LATER
+
+    @property  # type: ignore[override]
+    def keywords(self) -> list[str]:
+        if self._keywords is None:
+            self._keywords = NlpArtifacts.set_keywords(self.nlp_engine, self.lemmas, LANGUAGE)
+        return self._keywords
+
+    @keywords.setter
+    def keywords(self, value: list[str]) -> None:
+        self._keywords = None if value is _LazyKeywordArtifacts._LATER else value
 
 
 class IndexedContextEnhancer(LemmaContextAwareEnhancer):
@@ -144,6 +187,24 @@ class IndexedContextEnhancer(LemmaContextAwareEnhancer):
     against a list: quadratic in the length of a message. Here the token ends
     are read once per document and searched with ``bisect``, keywords are a set.
     """
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        """Only results of recognizers with context words go through (and are deep-copied by)
+        the stock enhancer; the rest (most, ours declare none) are returned as they are."""
+        with_context = {r.id for r in recognizers if r.context}
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        todo = [r for r in raw_results if (r.recognition_metadata or {}).get(key) in with_context]
+        if not todo:
+            return list(raw_results)
+        rest = [r for r in raw_results if (r.recognition_metadata or {}).get(key) not in with_context]
+        return rest + super().enhance_using_context(text, todo, nlp_artifacts, recognizers, context)
 
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
         if not nlp_artifacts.tokens:
@@ -161,8 +222,9 @@ def _token_index(artifacts: NlpArtifacts) -> tuple[list[int], frozenset[str]]:
     """End offset of every token and the keyword set of one document, computed once and kept on it."""
     cached = getattr(artifacts, "_backchannel_index", None)
     if cached is None:
-        tokens = artifacts.tokens
-        ends = [t.idx + len(t) for t in tokens]
+        # token ends read as one array: iterating the Doc builds a Token object per token
+        offsets = artifacts.tokens.to_array([IDX, LENGTH])
+        ends = (offsets[:, 0] + offsets[:, 1]).tolist() if len(offsets) else []
         cached = (ends, frozenset(artifacts.keywords))
         artifacts._backchannel_index = cached  # type: ignore[attr-defined]
     return cached

@@ -100,23 +100,24 @@ class PiiDetector:
         """
         if doc is None:
             doc = load_nlp()(clip(text))
-        elif not text.startswith(doc.text):
+        doc_text = doc.text  # made from the tokens on every read: read it once
+        if not text.startswith(doc_text):
             raise ValueError("doc is not a parse of this text (expected nlp(clip(text)))")
-        spans = self._analyze(doc, 0)
+        spans = self._analyze(doc, 0, doc_text)
         # The shared parse covers the first MAX_CHARS; the (rare) rest still has to be
         # scanned, or a long message would be stored with its tail unscrubbed.
-        end = len(doc.text)
+        end = len(doc_text)
         while end < len(text):
             cut = text.rfind(" ", end - WINDOW_OVERLAP, end)
             start = cut + 1 if cut > 0 else end - WINDOW_OVERLAP
             end = min(len(text), start + parse.MAX_CHARS)
-            spans += self._analyze(load_nlp()(text[start:end]), start)
+            spans += self._analyze(load_nlp()(text[start:end]), start, text[start:end])
         found = credible_persons(text, tidy_persons(text, spans) + name_spans(text), self.non_person)
         return resolve_overlaps(found, text)
 
-    def _analyze(self, doc: Doc, offset: int) -> list[PiiSpan]:
+    def _analyze(self, doc: Doc, offset: int, doc_text: str) -> list[PiiSpan]:
         results = self.analyzer.analyze(
-            doc.text,
+            doc_text,
             language=LANGUAGE,
             nlp_artifacts=self.engine.artifacts(doc),
             score_threshold=self.floor,

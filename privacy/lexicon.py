@@ -60,3 +60,8 @@ def is_common_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.casefold(), "en") >= COMMON_ZIPF
+
+
+def written_in_lower_case(text: str) -> bool:
+    """Text without a capital letter (chat), where case says nothing about names."""
+    return text.lower() == text

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from backchannel.records import PiiSpan
-from privacy.lexicon import first_names, is_common_word, is_known_name, surnames
+from privacy.lexicon import first_names, is_common_word, is_known_name, surnames, written_in_lower_case
 from privacy.recognizers.address_words import PARTICLES, STATE_NAMES, US_STATES, country_pattern
 
 SPACY = "SpacyRecognizer"
@@ -83,7 +83,7 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
         return False
     if (
         span.source == SPACY
-        and not text_is_lower(text)
+        and not written_in_lower_case(text)
         and any(w[0].islower() and k not in PARTICLES for w, k in zip(words, keys, strict=True))
     ):
         return False  # "the quarterly zebrafinch review": names are capitalised in mixed-case text
@@ -112,11 +112,6 @@ def _org_word_follows(text: str, end: int) -> bool:
     """ "Mickey Ferrell Realtors", "Duke Energy": a company word after the name on the same line."""
     match = _NEXT_WORD.match(text, end)
     return bool(match and match.group(1)[0].isupper() and match.group(1).casefold() in ORG_WORDS)
-
-
-def text_is_lower(text: str) -> bool:
-    """Text written all in lower case (chat), where case says nothing about names."""
-    return not any(c.isupper() for c in text)
 
 
 def _mostly_words(words: list[str]) -> bool:

@@ -16,7 +16,7 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.lexicon import first_names, is_common_word, is_known_name
+from privacy.lexicon import first_names, is_common_word, is_known_name, written_in_lower_case
 from privacy.recognizers.base import RegexRecognizer, Rule
 
 _NAME = r"(?!(?i:apt|apartment|suite|ste|unit|flat|room)\b)[^\W\d_][\w'’-]*"
@@ -31,7 +31,8 @@ _NOT_NAMES = frozenset(
     again sir madam ma'am friends people y'all yall gang everybody! gentlemen ladies mate man dude bro
     in advance anyway anyways though tho everyone! again! guys! all!""".split()
 )
-_TITLE = r"(?<![\w.])(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra)\.?"
+# Each cue starts with a one-character look-ahead: a cheap test that fails at most positions.
+_TITLE = r"(?=[MmDdPpSsHhFf])(?<![\w.])(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra)\.?"
 
 
 class PersonCuesRecognizer(RegexRecognizer):
@@ -43,35 +44,39 @@ class PersonCuesRecognizer(RegexRecognizer):
         Rule("title", rf"(?P<value>{_TITLE}[ ]{_NAMES})", 0.85, flags=0),
         Rule(
             "greeting",
-            rf"(?:^|(?<=[.!?>]))[ \t]*(?i:hi|hello|hey|dear|hiya|thanks|thank you|thx|cheers"
-            rf"|congrats|congratulations|good morning|morning)[ ,]+(?P<value>{_NAMES}){_END}",
+            r"(?:^|(?<=[.!?>]))[ \t]*(?=[HhDdTtCcGgMm])"
+            r"(?i:hi|hello|hey|dear|hiya|thanks|thank you|thx|cheers|congrats|congratulations"
+            r"|good morning|morning)"
+            rf"[ ,]+(?P<value>{_NAMES}){_END}",
             0.7,
             flags=re.MULTILINE,
         ),
         Rule(
             "sign-off",
-            r"(?i:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best|cheers"
-            r"|sincerely|rgds|thx|yours|love)[ \t]*[,.!-]?[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*-?[ \t]*"
+            r"\b(?=[TtMmRrBbKkWwCcSsYyLl])(?i:thanks|thank you|many thanks|regards|best regards|kind regards"
+            r"|warm regards|best|cheers|sincerely|rgds|thx|yours|love)"
+            r"[ \t]*[,.!-]?[ \t]*\n(?:[ \t]*\n){0,2}[ \t]*-?[ \t]*"
             rf"(?P<value>{_NAMES})[ \t]*(?=\n|$)",
             0.75,
             flags=0,
         ),
         Rule(
             "introduction",
-            r"(?i:my name is|my name's|name:|call me|calls me|known as|signed,)"
+            r"\b(?=[MmNnCcKkSs])(?i:my name is|my name's|name:|call me|calls me|known as|signed,)"
             rf"[ \t]*(?P<value>{_NAMES}){_END}",
             0.8,
             flags=0,
         ),
         Rule(
             "known name introduced",
-            rf"(?i:this is|i am|i'm|it's|it is)[ ](?P<value>{_NAMES}){_END}",
+            rf"\b(?=[TtIi])(?i:this is|i am|i'm|it's|it is)[ ](?P<value>{_NAMES}){_END}",
             0.7,
             flags=0,
         ),
         Rule(
             "labelled name",
-            r"(?i:maiden|family|last|first|middle|given|sur)[ ]?(?i:name)[ ]?(?:is|was|:)[ ]?"
+            r"\b(?=[MmFfLlGgSs])(?i:maiden|family|last|first|middle|given|sur)[ ]?(?i:name)"
+            r"[ ]?(?:is|was|:)[ ]?"
             rf"(?P<value>{_NAMES}){_END}",
             0.85,
             flags=0,
@@ -87,7 +92,7 @@ class PersonCuesRecognizer(RegexRecognizer):
     ) -> list[RecognizerResult]:
         if entities and self.ENTITY not in entities:
             return []
-        self._lower_text = not any(c.isupper() for c in text)
+        self._lower_text = written_in_lower_case(text)
         return super().analyze(text, entities, nlp_artifacts) + self._name_lists(text)
 
     def accept(self, value: str, rule: Rule) -> bool:
@@ -124,7 +129,7 @@ class PersonCuesRecognizer(RegexRecognizer):
 _TITLE_START = re.compile(rf"^{_TITLE}[ ]")
 _CAPITALISED = r"[A-Z][\w'’-]+"
 _LIST = re.compile(
-    rf"(?<![\w,] ){_CAPITALISED}(?:,[ ]{_CAPITALISED}){{1,12}},?[ ](?:and|&|or)[ ]{_CAPITALISED}\b"
+    rf"(?=[A-Z])(?<![\w,] ){_CAPITALISED}(?:,[ ]{_CAPITALISED}){{1,12}},?[ ](?:and|&|or)[ ]{_CAPITALISED}\b"
 )
 _LOWER_WORD = r"[^\W\d_][\w'’-]+"
 _LOWER_LIST = re.compile(

@@ -19,7 +19,7 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 # Digit groups with one separator between them, an optional area code in brackets,
 # an optional extension; never inside a longer token, a decimal or a range.
 _NUMBER = (
-    r"(?:(?<![\w+$€£.,/:-])(?:\+\s?|00\s?)?(?:\(\d{1,5}\)[ ]?)?|(?<![\w+$€£])\(\d{1,5}\)[ ]?)"
+    r"(?=[\d(+])(?:(?<![\w+$€£.,/:-])(?:\+\s?|00\s?)?(?:\(\d{1,5}\)[ ]?)?|(?<![\w+$€£])\(\d{1,5}\)[ ]?)"
     r"\d{1,8}(?:(?:[ ]?[-./][ ]?|[ ])\d{1,8}){0,5}"
     r"(?:,?[ ]?(?:x|ext\.?|extension)[ ]?\d{1,6})?"
 )

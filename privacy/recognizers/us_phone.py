@@ -20,7 +20,8 @@ _GLUED_LABEL = "|".join(
     [r"(?<=(?<![\w])[VFTCMHOPWD])", r"(?<=[A-Za-z]/)"]
     + [rf"(?<=(?i:{label}))" for label in ("fax", "tel", "ph", "cell", "mobile", "mob", "phone", "pager")]
 )
-_BEFORE = rf"(?:{_GLUED_LABEL}|(?<![\w+$,/-])(?<!\d\.))(?:1[-. ]\s?)?"
+# (?=[\d(]) first: a cheap test that fails at most positions before the lookbehinds run.
+_BEFORE = rf"(?=[\d(])(?:{_GLUED_LABEL}|(?<![\w+$,/-])(?<!\d\.))(?:1[-. ]\s?)?"
 _LINE = r"[2-9]\d{2}[-. ]\d{4}"
 _EXT = r"(?:,?\s?(?:x|ext\.?|extension)\s?\d{1,6})?"
 # Nothing more of a number after it; a label may follow glued on ("...-6197-Home", "...6522texasjake@").
@@ -53,7 +54,7 @@ class UsPhoneRecognizer(RegexRecognizer):
         ),
         Rule(  # "my cell is 514-3303", "Tel 231-5188": a local number, only after a phone word
             "local, after a phone word",
-            r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}(?![\w-]|[.,/]\d)",
+            r"(?=\d)(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}(?![\w-]|[.,/]\d)",
             0,
             context=_CONTEXT,
             context_score=0.9,
@@ -61,18 +62,18 @@ class UsPhoneRecognizer(RegexRecognizer):
         ),
         Rule(  # "560-7048 (office)" in a signature
             "local, labelled after",
-            r"(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}"
+            r"(?=\d)(?<![\w+$,/.)-])(?<!\) )(?<!\d )[2-9]\d{2}-\d{4}"
             r"(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
             0.9,
         ),
         Rule(  # "2146250394 (office)" in a signature
             "unseparated, labelled after",
-            r"(?<![\w.,-])[2-9]\d{2}[2-9]\d{6}(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
+            r"(?=\d)(?<![\w.,-])[2-9]\d{2}[2-9]\d{6}(?=\s?\((?:office|cell|mobile|home|fax|work|direct|pager)\))",
             0.9,
         ),
         Rule(  # "Phone:            7138531234" in HR forms: ten bare digits only after a phone word
             "NANP, unseparated",
-            r"(?<![\w.,-])[2-9]\d{2}[2-9]\d{6}(?![\w-]|[.,]\d)",
+            r"(?=\d)(?<![\w.,-])[2-9]\d{2}[2-9]\d{6}(?![\w-]|[.,]\d)",
             0,
             context=_CONTEXT,
             context_score=0.9,
