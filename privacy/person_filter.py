@@ -47,15 +47,18 @@ ORG_WORDS = frozenset(
     center centre plant station building tower towers hall hotel airport road drive street avenue
     office desk county city university college school institute hospital church club team committee
     council department association foundation realtors realty magazine journal news times daily weekly
-    online software networks labs exchange markets trading apt apartment suite ste unit floor room""".split()
+    online software networks labs exchange markets trading apt apartment suite ste unit floor room
+    member members subscriber customer""".split()
 )
 DETERMINERS = frozenset("the a an this that these those our their its".split())
 CODENAME_CUES = frozenset("project operation codename code-named codenamed".split())
+PLACE_PREPOSITIONS = frozenset("in to from at of near across around via visit visited visiting".split())
 PLACE_PREFIXES = frozenset("san santa st st. saint fort ft. port lake mount mt. new los las".split())
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _PLACES = re.compile(rf"(?i:{country_pattern()}|{STATE_NAMES})")
 _LINE_ALONE = re.compile(r"^[ \t>]*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_CODENAME = re.compile(r"\b(?i:project|operation|codename|code-named|codenamed)[ ]([^\W\d_][\w-]*)")
 _STATE_AFTER = re.compile(rf"['’]?s?,[ ]?(?:(?:{'|'.join(US_STATES)})\b|(?:{STATE_NAMES})\b)")
 _NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*(?:\(\w+\??\)[ \t]*)?([^\W\d_][\w.]*)")
 
@@ -65,9 +68,22 @@ NonPerson = Callable[[str], bool]
 def credible_persons(
     text: str, spans: Iterable[PiiSpan], non_person: NonPerson | None = None
 ) -> list[PiiSpan]:
-    """``spans`` without the PERSON guesses that the text shows are no person (see the module)."""
-    return [s for s in spans if s.type != "PERSON" or s.source not in GUESSING_SOURCES
-            or credible(text, s, non_person)]  # fmt: skip
+    """``spans`` without the PERSON guesses that the text shows are no person (see the module).
+
+    A word the text names as a codename anywhere ("Project Bluebird ... Bluebird needs
+    testers") is no person in the rest of the text either.
+    """
+    spans = list(spans)
+    guesses = [s for s in spans if s.type == "PERSON" and s.source in GUESSING_SOURCES]
+    if not guesses:
+        return spans
+    codenames = {m.group(1).casefold() for m in _CODENAME.finditer(text)}
+    dropped = {
+        id(s)
+        for s in guesses
+        if text[s.start : s.end].casefold() in codenames or not credible(text, s, non_person)
+    }
+    return [s for s in spans if id(s) not in dropped]
 
 
 def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> bool:
@@ -93,7 +109,9 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
         return False
     if len(words) == 1 and not is_known_name(words[0]) and _inside_noun_phrase(before, after):
         return False
-    if _PLACES.fullmatch(value.strip()) or (len(words) > 1 and keys[0] in PLACE_PREFIXES):
+    if _PLACES.fullmatch(value.strip()) and not _first_name_not_place(words, before):
+        return False  # "Burkina Faso", "in Georgia" (but "I met Georgia and Stephanie")
+    if len(words) > 1 and keys[0] in PLACE_PREFIXES:
         return False
     if before and before[-1].casefold() in PLACE_PREFIXES and before[-1][0].isupper():
         return False  # "San Francisco" tagged as "Francisco"
@@ -103,7 +121,7 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
         return False
     if len(words) == 1 and not is_known_name(words[0]) and is_common_word(words[0]):
         return False  # "Penalty", "Outlook"
-    if len(words) > 1 and _mostly_words(words):
+    if len(words) > 1 and mostly_words(words):
         return False
     return not (non_person is not None and non_person(value))
 
@@ -114,7 +132,16 @@ def _org_word_follows(text: str, end: int) -> bool:
     return bool(match and match.group(1)[0].isupper() and match.group(1).casefold() in ORG_WORDS)
 
 
-def _mostly_words(words: list[str]) -> bool:
+def _first_name_not_place(words: list[str], before: list[str]) -> bool:
+    """A place name that is also a first name, not after a preposition of place."""
+    return (
+        len(words) == 1
+        and words[0].casefold() in first_names()
+        and not (before and before[-1].casefold() in PLACE_PREPOSITIONS)
+    )
+
+
+def mostly_words(words: list[str]) -> bool:
     """No first name, no surname that is not also a word, and every word (of 3 or more: all but
     one) a common English word: "Smart Order Routing", "Frozen Pork Bellies"."""
     evidence = any(

@@ -39,7 +39,8 @@ class PaymentCardRecognizer(RegexRecognizer):
     RULES = (
         Rule(
             "card number",
-            r"(?<![\w.,/-])\d{2,6}(?:[ .-]?\d{2,6}){1,6}(?![\w-]|[.,]\d)",
+            # letters may be glued before it ("CCCA4111.../0504" in travel records), never digits
+            r"(?<![\d.,/-])\d{2,6}(?:[ .-]?\d{2,6}){1,6}(?![\w-]|[.,]\d)",
             0.85,
             context=r"\b(?:card|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|cc"
             r"|credit|debit)\b[^\d\n]{0,20}$",

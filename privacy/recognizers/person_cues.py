@@ -16,7 +16,14 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.lexicon import first_names, is_common_word, is_known_name, written_in_lower_case
+from privacy.lexicon import (
+    curated_first_names,
+    first_names,
+    is_common_word,
+    is_known_name,
+    written_in_lower_case,
+)
+from privacy.person_filter import ORG_WORDS, mostly_words
 from privacy.recognizers.base import RegexRecognizer, Rule
 
 _NAME = r"(?!(?i:apt|apartment|suite|ste|unit|flat|room)\b)[^\W\d_][\w'’-]*"
@@ -63,14 +70,23 @@ class PersonCuesRecognizer(RegexRecognizer):
         Rule(
             "introduction",
             r"\b(?=[MmNnCcKkSs])(?i:my name is|my name's|name:|call me|calls me|known as|signed,)"
-            rf"[ \t]*(?P<value>{_NAMES}){_END}",
+            rf"[ \t]*(?P<value>{_NAMES})\b",
             0.8,
             flags=0,
         ),
         Rule(
             "known name introduced",
-            rf"\b(?=[TtIi])(?i:this is|i am|i'm|it's|it is)[ ](?P<value>{_NAMES}){_END}",
+            rf"\b(?=[TtIi])(?i:this is|i am|i'm|it's|it is)[ ](?P<value>{_NAMES})\b",
             0.7,
+            flags=0,
+        ),
+        Rule(  # "Call Oksana Petrenko on ...", "ask Priya": verbs whose object is a person
+            "person verb",
+            r"\b(?=[CcAaTtPpEeMmSs])(?i:call|called|calling|ask|asked|tell|told|ping|pinged|email|emailed"
+            r"|e-mail|e-mailed|cc|cc'd|thank|thanked|meet|met|contact|contacted|talk to|talked to|speak to"
+            r"|speak with|spoke to|spoke with|follow up with|followed up with)"
+            rf"[ ](?P<value>(?=[{_UPPER}]){_NAMES})\b",
+            0.6,
             flags=0,
         ),
         Rule(
@@ -103,15 +119,21 @@ class PersonCuesRecognizer(RegexRecognizer):
             return False
         if rule.name == "known name introduced" and not is_known_name(words[0]):
             return False  # "this is Enron", "I'm Sorry"
+        if rule.name == "person verb" and (
+            any(w.isupper() and len(w) > 1 for w in words) or words[-1].casefold() in ORG_WORDS
+        ):
+            return False  # "spoke to PWC", "talk to UBS", "email THIS Browser Button"
         if all(w[0].isupper() for w in words):
-            # a capitalised word after a cue, unless every word is a common word and no name
-            return any(is_known_name(w) or not is_common_word(w) for w in words)
+            # a capitalised word after a cue, unless the words are common words and no name
+            if len(words) > 1:
+                return not mostly_words(words)
+            return is_known_name(words[0]) or not is_common_word(words[0])
         if not self._lower_text:
             return False  # "thanks again" in mixed-case text is no name
         return all(is_known_name(w) or not is_common_word(w) for w in words)
 
     def _name_lists(self, text: str) -> list[RecognizerResult]:
-        """In "A, B, C and D" of single capitalised words, mostly first names, every word is a name."""
+        """In "A, B, C and D" of single words that are mostly first names, every word is a name."""
         out = []
         pattern, word = (_LOWER_LIST, _LOWER_WORD) if self._lower_text else (_LIST, _CAPITALISED)
         for match in pattern.finditer(text):
@@ -120,10 +142,21 @@ class PersonCuesRecognizer(RegexRecognizer):
                 for m in re.finditer(word, match.group())
                 if m.group() not in ("and", "or")
             ]
-            names = [w for w in (match.group()[s:e] for s, e in words) if w.casefold() in first_names()]
-            if len(words) >= 3 and len(names) * 2 >= len(words):
+            texts = [match.group()[s:e] for s, e in words]
+            names = [w for w in texts if _list_name(w)]
+            others_rare = all(w.casefold() in first_names() or not is_common_word(w) for w in texts)
+            # two thirds first names, or half and the rest no common word ("natalina", not "Chicago")
+            if len(words) >= 3 and (
+                len(names) * 3 >= len(words) * 2 or (len(names) * 2 >= len(words) and others_rare)
+            ):
                 out += [self._result(match.start() + s, match.start() + e, 0.6) for s, e in words]
         return out
+
+
+def _list_name(word: str) -> bool:
+    """A first name of our list, or of the Census's that is no common word ("Dallas", "Austin": places)."""
+    key = word.casefold()
+    return key in curated_first_names() or (key in first_names() and not is_common_word(key))
 
 
 _TITLE_START = re.compile(rf"^{_TITLE}[ ]")

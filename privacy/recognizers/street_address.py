@@ -193,6 +193,8 @@ class StreetAddressRecognizer(RegexRecognizer):
                 continue
             end, evidence = _extend_block(text, end, lower_text)
             score = _SHAPE_SCORE[shape]
+            if shape == "prefixed" and lower_text and not street[0].isdigit() and not evidence:
+                continue  # "sent via email 3 times": in lower-case chat a prefix word alone proves little
             if shape == "bare":
                 # "56 Canelones 2266", not "2000 Migration Mailbox"
                 numbered = _DIGIT.match(street.split()[-1])
