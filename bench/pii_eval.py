@@ -221,12 +221,22 @@ def counted(spans: Iterable[Span]) -> list[Span]:
     return [s for s in spans if s[2] not in UNSCORED]
 
 
-def run_ours(texts: Sequence[str]) -> list[list[Span]]:
-    """Our detector, spans at or above the build's minimum score."""
-    from privacy.detect import PiiDetector
+#: The knowledge base ``run_ours`` uses (``--kb``); None: the settings' default, as ``pii detect`` does.
+KB_PATH: Path | None = None
 
-    min_score = Settings().pii_min_score
-    found = PiiDetector().detect_many(texts)
+
+def run_ours(texts: Sequence[str]) -> list[list[Span]]:
+    """What ``backchannel pii detect`` reports: the build's detector (with the knowledge base's
+    non-person aliases), spans at or above the build's minimum score."""
+    import tempfile
+
+    from backchannel.pipeline.privacy_setup import make_detector
+    from nlp.kb import KnowledgeBase
+
+    settings = Settings() if KB_PATH is None else Settings(kb_path=KB_PATH)
+    kb = KnowledgeBase.open(settings.kb_path, Path(tempfile.gettempdir()) / "backchannel-pii-eval-kb")
+    min_score = settings.pii_min_score
+    found = make_detector(settings, None, kb).detect_many(texts)
     return [counted((s.start, s.end, s.type) for s in spans if s.score >= min_score) for spans in found]
 
 
@@ -346,7 +356,10 @@ def main() -> None:
     ap.add_argument("--systems", default="ours,ootb", help="comma-separated: " + ", ".join(SYSTEMS))
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses and false alarms (dev)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="folder for the .json and .md results")
+    ap.add_argument("--kb", type=Path, help="knowledge base folder for ours (default: the settings' default)")
     args = ap.parse_args()
+    global KB_PATH
+    KB_PATH = args.kb
     if args.errors and args.split != "dev":
         ap.error("--errors is for the dev split: tune on dev, report on test")
     records = SETS[args.which](args.split)

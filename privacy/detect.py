@@ -59,7 +59,8 @@ NOT_SURNAMES = frozenset(
 )
 #: Labels spaCy's small model sometimes calls a PERSON (signature lines, mail headers).
 NOT_NAMES = frozenset(
-    "tel fax phone cell mobile pager office direct email e-mail home work re fw fwd cc".split()
+    "tel fax phone cell mobile pager office direct email e-mail home work re fw fwd cc bcc to from sent "
+    "subject date importance".split()
 )
 NAME_LIST = "first-name list"  # the source of name_spans' findings
 NAME_PAIR_SCORE = 0.75  # "Karen Farrow", "Farrow, Karen": a first name and a surname
@@ -71,6 +72,7 @@ _SURNAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]\.?[ \t]+)?((?:Mc|O'|O’)?[A-Z][a-z
 _SURNAME_BEFORE = re.compile(r"\b((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \t]+$")
 _INITIAL_AFTER = re.compile(r"[ \t]+[A-Z]\.(?![\w])")
 #: "Layla, Harry, Michele": a list of first names, not "Farrow, Karen".
+_PIECE = re.compile(r"[^\n:]+")
 _LIST_GOES_ON = re.compile(r",[ \t]*[A-Z]|[ \t]+(?:and|&)[ \t]+[A-Z]")
 
 
@@ -210,13 +212,12 @@ def tidy_persons(text: str, spans: Sequence[PiiSpan]) -> list[PiiSpan]:
         if span.type != "PERSON":
             out.append(span)
             continue
-        pos = span.start
-        for piece in text[span.start : span.end].split("\n"):
-            stripped = piece.strip()
-            if stripped and not any(c.isdigit() for c in piece) and stripped.casefold() not in NOT_NAMES:
-                start = pos + piece.index(stripped)
+        # a name holds no line break and no colon: "Mike \nCc: Friesenhahn" is "Mike" and "Friesenhahn"
+        for piece in _PIECE.finditer(text, span.start, span.end):
+            stripped = piece.group().strip()
+            if stripped and not any(c.isdigit() for c in stripped) and stripped.casefold() not in NOT_NAMES:
+                start = piece.start() + piece.group().index(stripped)
                 out.append(PiiSpan(start, start + len(stripped), span.type, span.score, span.source))
-            pos += len(piece) + 1
     return out
 
 

@@ -58,6 +58,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _PLACES = re.compile(rf"(?i:{country_pattern()}|{STATE_NAMES})")
 _LINE_ALONE = re.compile(r"^[ \t>]*$")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_LABEL_START = re.compile(r"[ \t]*:")
+_LABEL_WORDS = re.compile(r"[ \t>]*(?:[A-Z][\w-]*[ \t]+){0,3}")
 _CODENAME = re.compile(r"\b(?i:project|operation|codename|code-named|codenamed)[ ]([^\W\d_][\w-]*)")
 _STATE_AFTER = re.compile(rf"['’]?s?,[ ]?(?:(?:{'|'.join(US_STATES)})\b|(?:{STATE_NAMES})\b)")
 _NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*(?:\(\w+\??\)[ \t]*)?([^\W\d_][\w.]*)")
@@ -97,6 +99,13 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
     after = _WORD.findall(text[span.end : span.end + 30])
     if len(words) == 1 and keys[0] in HEADER_WORDS:
         return False
+    if (
+        len(words) == 1
+        and keys[0] not in first_names()
+        and _LABEL_START.match(text, span.end)
+        and _at_line_start(text, span.start)
+    ):
+        return False  # "Backout: ...", "Passcode: 835951": a form's label
     if (
         span.source == SPACY
         and not written_in_lower_case(text)
@@ -161,6 +170,11 @@ def _inside_noun_phrase(before: list[str], after: list[str]) -> bool:
         if not word.islower():
             return False
     return False
+
+
+def _at_line_start(text: str, start: int) -> bool:
+    """Nothing before ``start`` on its line but a few capitalised words ("Leader Passcode:")."""
+    return bool(_LABEL_WORDS.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
 
 
 def _alone_on_line(text: str, span: PiiSpan) -> bool:

@@ -30,6 +30,8 @@ ROWS = [
     ("our office in Georgia is closed", "Georgia", False),
     ("the RSVP deadline is June 8th", "RSVP", False),
     ("Dr. Megan Sato Apt. 630", "Sato Apt", False),
+    ("Leader Passcode: 835951", "Passcode", False),
+    ("the old arrays.\nBackout: Connect the old array", "Backout", False),
     # people
     ("Vishal joined our group in October.", "Vishal", True),
     ("ask Karen Farrow about it", "Karen Farrow", True),
@@ -39,6 +41,7 @@ ROWS = [
     ("Shannon Azevedo\nSystems administrator", "Shannon Azevedo", True),
     ("Unlike the Crawford novel, it's not about that", "Crawford", True),
     ("Mr. Ford is a 50 year old man", "Ford", True),
+    ("Phillip: see the note below", "Phillip", True),
 ]
 
 

@@ -14,6 +14,7 @@ SUFFIXES = (
     "Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|Place|Pl"
     "|Circle|Cir|Highway|Hwy|Freeway|Fwy|Expressway|Expy|Trail|Trl|Terrace|Ter|Square|Sq|Plaza|Plz|Loop"
     "|Crossing|Alley|Pike|Turnpike|Row|Close|Crescent|Cres|Grove|Mews|Walk|Gardens|Broadway|Causeway"
+    "|Parade|Esplanade|Quay|Wharf|Promenade|Bypass|Ridge"
 )
 #: Street types written before the name ("Via Carlo Cattaneo 130", "ul. Karpacka 69").
 PREFIXES = (
@@ -29,7 +30,7 @@ COMPOUNDS = (
     "straße|strasse|str\\.|weg|gasse|allee|platz|damm|ufer|chaussee|steig|pfad|lände|vej|gade|stræde"
     "|gata|gatan|vägen|väg|veien|vegen|vegur|plein|laan|straat|dreef|kade|gracht|plaats|steenweg|baan"
     "|markt|singel|wal|kuja|katu|tie|polku|utca|út|tér|körút|ulice|ulica|iela|gatvė|tänav|cesta|sokak"
-    "|caddesi|ulitsa|prospekt|u\\."
+    "|caddesi|ulitsa|prospekt|u\\.|gränd|backe|stig|torg|tori|náměstí|třída|sokağı|út|utca|iela|prospektas"
 )
 #: Units within a building.
 UNIT = r"(?i:apt|apartment|suite|ste|unit|flat|room|rm|floor|fl|bldg|building|office|#)"

@@ -30,6 +30,7 @@ _CUE = (
     r"\b(?:phone|ph|tel|tél|telephone|téléphone|telefon|tlf|mobile|mob|cell|cellular|handy|fax|pager"
     r"|beeper|direct|hotline|whats\s?app|sms|call|calling|dial|voicemail"
     r"|(?:reach|contact|text|ring|answering|answer)(?:\s[\w.]+){0,2}\s(?:at|on)"
+    r"|(?:me|him|her|us|them)\s(?:at|on)"
     r"|(?:my|his|her|their|your|our|phone|cell|mobile|home|work|office|fax|contact)\s(?:new\s)?(?:number|no\.?|\#))"
     r"\b[^\d\n]{0,30}$"
 )
@@ -38,6 +39,8 @@ _LABEL_AFTER = (
     r"(?=[ ]?(?:-|\(|/|,)?[ ]?(?i:office|fax|mobile|cell|home|work|direct|pager|tel|phone|main|desk)\b)"
 )
 _DIGIT = re.compile(r"\d")
+_DECIMAL = re.compile(r"\d+\.\d+")  # "14236.94": an index value in a table
+_YEARS = re.compile(r"(?:(?:19|20)\d{2}[ ./-]?)+")
 _EXTENSION_SHAPE = re.compile(r"\d-\d{4}")  # Enron's five-digit internal numbers: "call Greg (5-8741)"
 _DECIMAL_AND_SPACE = re.compile(r"\d\.\d+ \d|\d \d+\.\d")  # "2.45 3.50": prices in a row, not a phone
 _EXTENSION = re.compile(r"(?i),?\s?(?:x|ext\.?|extension)\s?\d+$")
@@ -56,6 +59,11 @@ class CuedPhoneRecognizer(RegexRecognizer):
     RULES = (
         Rule("after a phone cue", _NUMBER + _END, 0, context=_CUE, context_score=0.9, window=40),
         Rule("before a phone label", _NUMBER + _END + _LABEL_AFTER, 0.9),
+        Rule(  # a signature or contact line that is only a number in groups: "(85) 5986-8343"
+            "alone on a line",
+            r"(?m)^[ \t>]*" + f"(?P<value>{_NUMBER})" + r"[ \t]*$",
+            0.6,
+        ),
         Rule(  # "Thanks,\nJoannie\n3-1769": an extension alone on the line under a signature
             "extension line",
             r"(?m)(?<=[A-Za-z.,]\n)[ \t]*\d-\d{4}[ \t]*$",
@@ -77,6 +85,11 @@ class CuedPhoneRecognizer(RegexRecognizer):
             return False
         if _DATE.fullmatch(number.strip()) or _DECIMAL_AND_SPACE.search(number):
             return False
+        if rule.name == "alone on a line":  # groups with separators, 7 digits or more
+            plain = number.strip()
+            # not "2001 2002", "14236.94" (an index value), "12/17/00-12/29/00" (dates)
+            looks_else = _YEARS.fullmatch(plain) or _DECIMAL.fullmatch(plain) or _DATE.search(plain)
+            return digits >= 7 and not plain.isdigit() and not looks_else
         # An unbroken run is a phone number only from 7 digits ("call 123456" may be a deal).
         return digits >= 7 or not number.isdigit()
 

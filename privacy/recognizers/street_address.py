@@ -148,9 +148,12 @@ _STOP_WORDS = frozenset(
 _NOT_STREETS = frozenset("spring string during king brigade arcade offstring".split())
 #: An address is announced: "my address is", "ship it to", "lives at", "office is at".
 _CUE = re.compile(
-    r"(?i:\baddress(?:es)?\b|\b(?:sent|send|ship|shipped|mail|mailed|deliver|delivered|post|moved|move|forward)"
-    r"(?:\s\w+){0,2}\s(?:to|at)\b|\b(?:live|lives|lived|living|located|reside|resides|stay|staying|is|are)\sat\b"
-    r"|\bmeet(?:\s\w+)?\sat\b)[^\n\d]{0,20}$"
+    r"(?i:\baddress(?:es)?\b|\b(?:sent|send|ship|shipped|mail|mailed|deliver|delivered|post|posted|moved|move"
+    r"|moving|forward|forwarded|return|returned|drive|driving|go|going|come|coming|taxi|cab|directions)"
+    r"(?:\s\w+){0,2}\s(?:to|at)\b"
+    r"|\b(?:live|lives|lived|living|located|reside|resides|resided|stay|staying|stayed|based|is|are|was|were"
+    r"|arrived|arrive|arriving|meet|meeting|find|found|visit|visiting)(?:\s\w+)?\s(?:at|on|in)\b"
+    r"|\bhere (?:it is|they are)\b)[^\n\d]{0,20}$"
 )
 _DIGIT = re.compile(r"\d")
 _HOUSE_NUMBER_BEFORE = re.compile(rf"(?<![\w$.,:/#-]){_NUMBER}[ ]$")
