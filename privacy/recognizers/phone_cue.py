@@ -31,6 +31,7 @@ _CUE = (
     r"|beeper|direct|hotline|whats\s?app|sms|call|calling|dial|voicemail"
     r"|(?:reach|contact|text|ring|answering|answer)(?:\s[\w.]+){0,2}\s(?:at|on)"
     r"|(?:me|him|her|us|them)\s(?:at|on)"
+    r"|contact\s(?:number|no\.?|\#|details|info)|(?:whats|what's|what\sis)\s(?:your|his|her)\snumber"
     r"|(?:my|his|her|their|your|our|phone|cell|mobile|home|work|office|fax|contact)\s(?:new\s)?(?:number|no\.?|\#))"
     r"\b[^\d\n]{0,30}$"
 )

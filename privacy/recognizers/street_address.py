@@ -149,7 +149,9 @@ _NOT_STREETS = frozenset("spring string during king brigade arcade offstring".sp
 #: An address is announced: "my address is", "ship it to", "lives at", "office is at".
 _CUE = re.compile(
     r"(?i:\baddress(?:es)?\b|\b(?:sent|send|ship|shipped|mail|mailed|deliver|delivered|post|posted|moved|move"
-    r"|moving|forward|forwarded|return|returned|drive|driving|go|going|come|coming|taxi|cab|directions)"
+    r"|moving|forward|forwarded|return|returned|drive|driving|go|going|come|coming|taxi|cab|directions"
+    r"|shipping|sending|mailing|delivering|posting|bring|bringing|drop|dropped|transfer|transferred|relocate"
+    r"|relocated|relocating|invoice|bill|billed)"
     r"(?:\s\w+){0,2}\s(?:to|at)\b"
     r"|\b(?:live|lives|lived|living|located|reside|resides|resided|stay|staying|stayed|based|is|are|was|were"
     r"|arrived|arrive|arriving|meet|meeting|find|found|visit|visiting)(?:\s\w+)?\s(?:at|on|in)\b"
