@@ -35,9 +35,10 @@ log = logging.getLogger(__name__)
 ALIASES_FILE = "aliases.tsv.gz"
 ENTITIES_FILE = "entities.jsonl.gz"
 #: Bump when the cache schema or its derivation changes: old caches are then ignored.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _BATCH = 50_000
 _QUALIFIER = re.compile(r"_\(([^)]*)\)$")
+_QUALIFIER_TEXT = re.compile(r"\s*\(([^)]*)\)$")
 
 csv.field_size_limit(1 << 24)
 
@@ -56,8 +57,10 @@ FUZZY_SCAN = 5_000
 
 
 def squash(norm_key: str) -> str:
-    """A normalised key with only letters and digits: "enron online" and "enronOnline" meet."""
-    return _NOT_ALNUM.sub("", norm_key)
+    """A normalised key with only letters and digits, accents folded: "enron online" and
+    "enronOnline" meet, and so do "Pelé" and "Pele", "Chung-Ang" and "Chung Ang"."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", norm_key) if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub("", folded)
 
 
 def max_edits(key: str) -> int:
@@ -109,7 +112,26 @@ CREATE TABLE aliases (
     prior_est REAL NOT NULL, n_candidates INTEGER NOT NULL,
     squash TEXT NOT NULL  -- norm with only letters and digits: the fuzzy lookup key
 );
+-- First names and surnames of person-like entities ("skilling" -> jeffrey_skilling)
+CREATE TABLE person_names (part TEXT NOT NULL, entity_id TEXT NOT NULL, first INTEGER NOT NULL);
 """
+#: Last words of titles that name a place or an institution, not a person ("Ben Taub Hospital").
+_NOT_PERSON_HEADS = frozenset(
+    """school airport house university college station hospital church park forces bridge stadium center
+    centre hall building county river lake award awards prize universe street avenue road company
+    corporation foundation institute museum library theatre theater club team band group party army
+    navy academy square tower island islands mountain mountains field fields valley city township
+    village district province state states kingdom republic empire dynasty act law bill treaty war
+    battle festival show series film album song records studios studio press times news magazine
+    medal trophy cup league""".split()
+)
+_PERSON_QUALIFIERS = re.compile(
+    r"(?:born|died|politician|actor|actress|singer|musician|footballer|player|writer|author|poet|painter"
+    r"|artist|judge|lawyer|businessman|businesswoman|executive|economist|scientist|engineer|bishop|priest"
+    r"|general|admiral|journalist|director|producer|composer|rapper|wrestler|boxer|cricketer|coach"
+    r"|entrepreneur|philosopher|historian|physician|architect|athlete|cyclist|golfer|swimmer|skier)"
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 class KnowledgeBase:
@@ -182,6 +204,28 @@ class KnowledgeBase:
         best = min((d for d, _ in scored), default=edits + 1)
         return sorted(n for d, n in scored if d == best and d <= edits)
 
+    def squashed_keys(self, surface: str) -> list[str]:
+        """Alias keys with the same letters and digits as ``surface`` (accents folded): hyphen, space,
+        punctuation and accent variants of it ("University of California-Berkeley")."""
+        written = norm(surface)
+        key = squash(written)
+        if len(key) < 4 or key == written:
+            return []  # nothing to fold: "lay" must not meet "la-y", nor "git" "git."
+        rows = self._db.execute("SELECT DISTINCT norm FROM aliases WHERE squash = ? LIMIT 20", (key,))
+        return sorted(r[0] for r in rows)
+
+    def persons_named(self, part: str, *, first: bool = False, limit: int = 20) -> list[Candidate]:
+        """Person-like entities whose surname (or, with ``first``, first name) is ``part``,
+        most popular first; prior 1/n each (the linker weighs them by context)."""
+        rows = self._db.execute(
+            """SELECT e.id, e.title, e.description, e.type, e.popularity FROM person_names p
+               JOIN entities e ON e.id = p.entity_id WHERE p.part = ? AND p.first = ?
+               ORDER BY e.popularity DESC, e.id LIMIT ?""",
+            (norm(part), int(first), limit),
+        ).fetchall()
+        return [Candidate(eid, title, 1.0 / len(rows), "name_part", desc, kind, pop)
+                for eid, title, desc, kind, pop in rows]  # fmt: skip
+
     def has_alias(self, norm_text: str) -> bool:
         """Whether some alias has exactly this (already normalised) key."""
         return bool(self._known(norm_text))
@@ -238,6 +282,7 @@ def build_cache(aliases: Path, entities: Path, db_path: Path) -> None:
             n_aliases = _load_aliases(db, aliases)
             db.execute("CREATE INDEX aliases_norm ON aliases(norm)")
             db.execute("CREATE INDEX aliases_squash ON aliases(squash)")
+            db.execute("CREATE INDEX person_names_part ON person_names(part)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [
@@ -265,27 +310,53 @@ def build_cache(aliases: Path, entities: Path, db_path: Path) -> None:
 def _load_entities(db: sqlite3.Connection, path: Path) -> int:
     count = 0
     batch: list[tuple[str, str, str, str, float]] = []
+    names: list[tuple[str, str, int]] = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             if not line.strip():
                 continue
             rec = json.loads(line)
             desc = rec.get("description") or rec.get("abstract") or ""
-            batch.append(
-                (
-                    rec["id"],
-                    entity_title(rec),
-                    desc,
-                    rec.get("type") or "unknown",
-                    float(rec.get("popularity") or 0.0),
-                )
-            )
+            title, kind = entity_title(rec), rec.get("type") or "unknown"
+            batch.append((rec["id"], title, desc, kind, float(rec.get("popularity") or 0.0)))
+            names.extend((part, rec["id"], first) for part, first in person_name_parts(title, kind, desc))
             if len(batch) >= _BATCH:
                 db.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?)", batch)
+                db.executemany("INSERT INTO person_names VALUES (?, ?, ?)", names)
                 count += len(batch)
                 batch.clear()
+                names.clear()
     db.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?)", batch)
+    db.executemany("INSERT INTO person_names VALUES (?, ?, ?)", names)
     return count + len(batch)
+
+
+def person_name_parts(title: str, kind: str, description: str = "") -> list[tuple[str, int]]:
+    """(lower-case part, 1 if first name else 0) of a person-like entity's title, else [].
+
+    Person-like: typed ``person``, or a title of two to four capitalised words
+    starting with a known first name ("Eugene Nickerson") that does not end
+    like a place or institution ("Ben Taub Hospital"); a qualifier must read
+    like a person's ("(politician)", "(born 1950)").
+    """
+    from backchannel.lexicon import first_names
+
+    qualifier = _QUALIFIER_TEXT.search(title)
+    if qualifier and not _PERSON_QUALIFIERS.search(qualifier.group(1)):
+        return []
+    words = [
+        w for w in _QUALIFIER_TEXT.sub("", title).replace(",", " ").split() if w.casefold() not in _SUFFIXES
+    ]
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for w in words for ch in w):
+        return []
+    if kind != "person":
+        if kind not in ("unknown", ""):
+            return []
+        if words[0].casefold() not in first_names() or not all(w[0].isupper() for w in words):
+            return []
+        if words[-1].casefold() in _NOT_PERSON_HEADS:
+            return []
+    return [(words[-1].casefold(), 0), (words[0].casefold(), 1)]
 
 
 def _load_aliases(db: sqlite3.Connection, path: Path) -> int:

@@ -30,11 +30,13 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backchannel.lexicon import is_known_name
 from backchannel.records import Mention
 from nlp.kb import Candidate, KnowledgeBase, norm
 from nlp.mentions import find_mentions
 from nlp.parse import clip, load_nlp
 from nlp.semantic import describable
+from nlp.surface import clean, variants
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -60,8 +62,13 @@ ACRONYM_PRIOR = 0.7
 FUZZY_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 #: A fuzzy candidate's prior is scaled by this: a near miss is weaker evidence than an exact alias.
 FUZZY_PRIOR = 0.6
-#: A bare, empty page this popular (several redirects point at it: "ENRON") is a real article.
-BARE_PAGE_POPULARITY = 1.5
+#: A bare, empty page this popular (redirects point at it: "ENRON", "INSEAD") is a real article;
+#: below it ("ECT", Enron's internal code, 0.69) it is a stub or a disambiguation page.
+BARE_PAGE_POPULARITY = 1.0
+#: Prior kept by candidates found under another form of the surface ("Enron Corp." -> Enron).
+VARIANT_PRIOR = 0.9
+#: Candidates of a lone name from the KB's first-name/surname index: context has to carry them.
+NAME_PART_CANDIDATES = 12
 _ACRONYM = re.compile(r"[A-Z][A-Za-z]{1,5}")
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "&"})
 
@@ -160,15 +167,21 @@ def _fields(words: Iterable[str]) -> set[str]:
     return {name for name, vocab in FIELDS.items() if words & vocab}
 
 
+#: A clash counts less than an agreement: spaCy's small model often mislabels in chat and tweets
+#: ("fly to Barbados" as ORG, "position to Manchester" as PERSON), and a clash of -1 vetoed
+#: the one right candidate there.
+TYPE_CLASH = -0.33
+
+
 def type_agreement(label: str, kb_type: str) -> float:
-    """+1 agree, 0 unknown or compatible, -1 clash."""
+    """+1 agree, 0 unknown or compatible, TYPE_CLASH for a clash."""
     rule = _TYPE_RULES.get(label)
     if rule is None or kb_type in ("unknown", ""):
         return 0.0
     agree, neutral = rule
     if kb_type in agree:
         return 1.0
-    return 0.0 if kb_type in neutral else -1.0
+    return 0.0 if kb_type in neutral else TYPE_CLASH
 
 
 @dataclass(frozen=True)
@@ -249,6 +262,43 @@ class Linker:
     def candidates(self, surface: str) -> list[Candidate]:
         """KB candidates merged with the alias supplement, best prior first."""
         return list(self._cands(norm(surface)))
+
+    def lookup(self, surface: str, label: str = "", lemma: str | None = None) -> list[Candidate]:
+        """Candidates of a mention: the surface as written, else another form of it.
+
+        In order: the surface; its forms without markup, possessive, "The",
+        company suffix, expanded abbreviations, "City, ST" (:func:`nlp.surface.variants`);
+        its hyphen/space/accent variants (the KB's letters-and-digits key); then, for
+        the labels that allow it, the nearest keys within a typo or two. A plural
+        common noun also gets its lemma's candidates ("miles" is not only MILES).
+        """
+        cands = self.candidates(surface) if surface.strip() else []
+        if lemma and surface.islower() and lemma != surface and not is_acronym(surface):
+            cands = _merge(cands, self.candidates(lemma))
+        if cands or not surface.strip():
+            return cands
+        for form in variants(surface):
+            found = self.candidates(form)
+            if found:
+                return [replace(c, prior=c.prior * VARIANT_PRIOR, source="variant") for c in found]
+        for key in self.kb.squashed_keys(surface):
+            found = list(self._cands(key))
+            if found:
+                return [replace(c, prior=c.prior * VARIANT_PRIOR, source="variant") for c in found]
+        if label in FUZZY_LABELS or (label in ("", "ALIAS") and " " in surface.strip()):
+            return list(self._fuzzy(norm(surface)))
+        return []
+
+    def name_part_candidates(self, surface: str, label: str) -> list[Candidate]:
+        """People a lone name may be: "Skilling", "Murkowski" (surname), "justin" (a PERSON's first name)."""
+        word = clean(surface)
+        if " " in word or len(word) < 3 or not word[:1].isupper() or word.isupper():
+            return []  # a name is capitalised; "VAR", "EOL" are acronyms
+        found = self.kb.persons_named(word, limit=NAME_PART_CANDIDATES)
+        if not found and label == "PERSON":
+            found = self.kb.persons_named(word, first=True, limit=NAME_PART_CANDIDATES)
+        # no prior: a surname alone says nothing about which Smith; the context has to
+        return [replace(c, prior=0.0) for c in found]
 
     def _merged_candidates(self, key: str) -> tuple[Candidate, ...]:
         found = self.kb.candidates(key, limit=MAX_CANDIDATES)
@@ -368,15 +418,19 @@ class Linker:
         expansions = self._acronym_expansions(
             [text_all[s:e] for s, e, _ in found if " " in text_all[s:e].strip()], request.context_entities
         )
+        longer = _longer_names(text_all, found)
         items = []
         for start, end, label in found:
             text = text_all[start:end] if 0 <= start < end <= len(text_all) else ""
-            cands = self.candidates(text) if text.strip() else []
-            if not cands and label in FUZZY_LABELS:
-                cands = list(self._fuzzy(norm(text)))
+            full = longer.get((start, end))
+            if full is not None:  # "Skilling" after "Jeffrey Skilling": the same entity (or none)
+                cands = self._usable(self.lookup(full[0], full[1]), full[1], full[0])
+            else:
+                cands = self._usable(self.lookup(text, label, _plural_lemma(doc, start, end)), label, text)
+                if not cands and label in ("PERSON", "", "ALIAS") and text[:1].isupper():
+                    cands = self.name_part_candidates(text, label)
             if expansions and is_acronym(text.strip()):
                 cands = _with_expansion(cands, expansions.get(text.strip().upper(), []))
-            cands = self._usable(cands, label, text)
             ctx = (self._context(doc, start, end) | around) if cands else set()
             base = self._score(label, cands, ctx, _words(text))
             items.append(_Item(start, end, label or "ALIAS", text, cands, base, _best(base, cands)))
@@ -482,13 +536,24 @@ class Linker:
         """
         if label == "PERSON" and " " not in text.strip():
             key = norm(text)
-            return [
-                c
-                for c in cands
-                if "," not in self.title(c)
-                and norm(self.title(c)) != key
-                and not norm(self.title(c)).startswith(key + " (")
-            ]
+            if is_known_name(text.strip()):
+                # "Mike", "John", "William": a first name or surname, so a person: never the article
+                # on the name, its "(film)" variants, "John, King of England" or "Williams College"
+                return [
+                    c
+                    for c in cands
+                    if c.type in ("person", "unknown")
+                    and "," not in self.title(c)
+                    and norm(self.title(c)) != key
+                    and not norm(self.title(c)).startswith(key + " (")
+                ]
+            # a one-word PERSON that is no name is a mononymous person ("Shakira"), a brand, or
+            # a place spaCy mislabelled ("Chattanooga"): everything but films, songs and concepts
+            return [c for c in cands if c.type not in ("work", "concept")]
+        if text.islower() and len(text.strip()) >= 3:
+            # a lower-case word is no acronym: "miles" is not MILES, "songs" not SONGS (a power station)
+            upper = text.strip().upper()
+            cands = [c for c in cands if upper not in initials(self.title(c))]
         if text.isupper():  # a bare all-caps page with nothing on it ("ECT") is a disambiguation page
             key = norm(text)
             return [
@@ -552,6 +617,52 @@ def _with_expansion(cands: list[Candidate], expanded: list[Candidate]) -> list[C
     ids = {c.entity_id for c in expanded}
     rest = [replace(c, prior=c.prior * (1 - ACRONYM_PRIOR)) for c in cands if c.entity_id not in ids]
     return sorted([replace(c, prior=share) for c in expanded] + rest, key=lambda c: (-c.prior, c.entity_id))
+
+
+def _merge(first: list[Candidate], second: list[Candidate]) -> list[Candidate]:
+    """Two candidate lists as one, priors shared equally between them (each list sums to 1)."""
+    if not first or not second:
+        return first or second
+    merged: dict[str, Candidate] = {}
+    for c in [*first, *second]:
+        earlier = merged[c.entity_id].prior if c.entity_id in merged else 0.0
+        merged[c.entity_id] = replace(c, prior=earlier + c.prior / 2)
+    return sorted(merged.values(), key=lambda c: (-c.prior, c.entity_id))
+
+
+def _plural_lemma(doc: Doc, start: int, end: int) -> str | None:
+    """The lemma of a one-token plural common noun ("miles" -> "mile"), else None."""
+    span = doc.char_span(start, end)
+    if span is None or len(span) != 1 or span[0].tag_ not in ("NNS",):
+        return None
+    return span[0].lemma_
+
+
+def _longer_names(text: str, found: Sequence[tuple[int, int, str]]) -> dict[tuple[int, int], tuple[str, str]]:
+    """One-word mentions that repeat a word of a longer name mention in the same text.
+
+    "Skilling" after "Jeffrey Skilling", "Nickerson" after "Eugene Nickerson": the
+    shorter one names the same person, so it gets the longer one's candidates
+    (none, if the longer one has none: a private person stays unlinked). Only
+    names: the longer mention is a PERSON, or every word of it is capitalised.
+    """
+    names: dict[str, tuple[str, str]] = {}
+    for start, end, label in found:
+        words = text[start:end].split()
+        if len(words) < 2 or label not in ("PERSON", "", "ALIAS") or not all(w[:1].isupper() for w in words):
+            continue
+        for word in (words[0], words[-1]):
+            key = clean(word).casefold()
+            if len(key) >= 3 and key not in names:
+                names[key] = (text[start:end], label)
+    out = {}
+    for start, end, label in found:
+        surface = text[start:end].strip()
+        if " " not in surface and label in ("PERSON", "", "ALIAS") and surface[:1].isupper():
+            full = names.get(clean(surface).casefold())
+            if full is not None and full[0] != surface:
+                out[(start, end)] = full
+    return out
 
 
 def make_linker(kb: KnowledgeBase, threshold: float, *, semantic: bool) -> Linker:

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from presidio_analyzer import RecognizerResult
 
+from backchannel.lexicon import curated_first_names, first_names, is_common_word, surnames
 from backchannel.records import PiiSpan
 from nlp import parse
 from nlp.parse import clip, load_nlp
 from privacy.analyzer import LANGUAGE, SharedSpacyNlpEngine, get_analyzer
-from privacy.lexicon import curated_first_names, first_names, is_common_word, surnames
 from privacy.person_filter import NonPerson, credible_persons
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from backchannel.lexicon import first_names, is_common_word, is_known_name, surnames, written_in_lower_case
 from backchannel.records import PiiSpan
-from privacy.lexicon import first_names, is_common_word, is_known_name, surnames, written_in_lower_case
 from privacy.recognizers.address_words import PARTICLES, STATE_NAMES, US_STATES, country_pattern
 
 SPACY = "SpacyRecognizer"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nlp.kb import Candidate, KnowledgeBase
-from nlp.linker import Linker, LinkRequest, initials, is_acronym, link_jsonl, type_agreement
+from nlp.linker import TYPE_CLASH, Linker, LinkRequest, initials, is_acronym, link_jsonl, type_agreement
 from nlp.parse import load_nlp
 
 SLICE = Path(__file__).resolve().parent.parent / "fixtures" / "wikipedia"
@@ -110,7 +110,7 @@ def test_linker_context_picks_the_sense(linker):
     ("label", "kb_type", "expected"),
     [
         ("PERSON", "person", 1.0),
-        ("PERSON", "place", -1.0),
+        ("PERSON", "place", TYPE_CLASH),
         ("ORG", "technology", 0.0),
         ("GPE", "unknown", 0.0),
         ("ALIAS", "concept", 0.0),

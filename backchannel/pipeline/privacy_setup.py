@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from backchannel.lexicon import is_known_name
 from backchannel.settings import Settings
 from privacy.keep_terms import KeepTerms, parse_terms
-from privacy.lexicon import is_known_name
 from privacy.scrub import name_key
 
 if TYPE_CHECKING:

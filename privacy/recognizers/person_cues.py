@@ -16,7 +16,7 @@ import re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.lexicon import (
+from backchannel.lexicon import (
     curated_first_names,
     first_names,
     is_common_word,

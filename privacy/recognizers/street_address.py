@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.lexicon import written_in_lower_case
+from backchannel.lexicon import written_in_lower_case
 from privacy.recognizers.address_words import (
     COMPOUNDS,
     PARTICLES,

@@ -1,4 +1,7 @@
-"""Name and word lists the privacy stage consults, loaded once per process.
+"""Name and word lists the privacy and NLP stages consult, loaded once per process.
+
+Shared by both, so it lives here in the base layer (``privacy`` and ``nlp`` do not import each
+other).
 
 * First names: ours (``first_names.txt``, common US names written for this
   project) and the US Census 1990 first-name lists (5,163 names; public-domain
@@ -32,7 +35,7 @@ def _census(name: str) -> list[str]:
 
 @functools.cache
 def curated_first_names() -> frozenset[str]:
-    """Our own first-name list (privacy/first_names.txt), lower case."""
+    """Our own first-name list (backchannel/first_names.txt), lower case."""
     lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
