@@ -660,6 +660,37 @@ def kb_build(ctx: Context) -> None:
     click.echo(f"knowledge base ready ({time.perf_counter() - t0:.1f} s) from {ctx.settings.kb_path}")
 
 
+@kb.command("import")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the knowledge base files (then use it with --kb or the kb_path setting).",
+)
+@click.option("--limit", type=int, help="Stop after this many pages (to try a slice).")
+@pass_ctx
+@friendly_errors
+def kb_import(ctx: Context, dump: Path, out: Path, limit: int | None) -> None:
+    """Build a knowledge base from a Wikipedia pages-articles dump (XML, .bz2 or .gz, streamed)."""
+    from backchannel.progress import progress_bar
+    from nlp.kb_import import import_dump
+
+    with progress_bar(dump.stat().st_size, "kb import", quiet=ctx.quiet, unit="B") as bar:
+        bar.unit_scale = True
+
+        def advance(done: int) -> None:
+            bar.update(done - bar.n)
+
+        stats = import_dump(dump, out, limit=limit, on_page=advance)
+    click.echo(
+        f"{stats.pages:,} pages: {stats.entities:,} entities, {stats.aliases:,} aliases "
+        f"({stats.redirects:,} redirects, {stats.disambiguations:,} disambiguation pages, "
+        f"{stats.links:,} links) in {sum(stats.seconds.values()):.0f} s -> {out}\n"
+        f"Use it with: backchannel --kb {out} build"
+    )
+
+
 @cli.group()
 def topics() -> None:
     """Curate topics: merge, hide, alias, correct links. Audited; kept across rebuilds."""

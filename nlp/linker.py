@@ -235,6 +235,8 @@ class Linker:
         self._titles: dict[str, str] = {}
         if extra_aliases is not None:
             self._load_extra(extra_aliases)
+        #: The organisation's own words (see :meth:`use_vocabulary`): surface key -> entity id or None.
+        self._vocabulary: dict[str, str | None] = {}
         self._cands = lru_cache(maxsize=65_536)(self._merged_candidates)
         self._profile = lru_cache(maxsize=65_536)(self._make_profile)
         self._fuzzy = lru_cache(maxsize=65_536)(self._fuzzy_candidates)
@@ -255,6 +257,27 @@ class Linker:
             rows = self._extra.setdefault(norm(surface), [])
             rows[:] = [r for r in rows if r[0] != eid] + [(eid, float(prior))]
         log.debug("extra aliases: %d surfaces, %d rows not in this KB", len(self._extra), skipped)
+
+    def use_vocabulary(self, aliases: Iterable[tuple[str, str]], local_forms: Iterable[str]) -> None:
+        """The organisation's words come before Wikipedia's.
+
+        ``aliases`` (surface, entity id) are an admin's: the surface names that entity
+        only. ``local_forms`` are the ways the organisation's own topics are written
+        ("EOL", "Sitara", found by emerging-topic detection): they are left unlinked, so
+        that the local topic claims them, never a Wikipedia page that happens to share
+        the name.
+        """
+        self._vocabulary = {norm(f): None for f in local_forms if f.strip()}
+        self._vocabulary.update({norm(s): e for s, e in aliases if s.strip()})
+
+    def _vocabulary_candidates(self, text: str) -> list[Candidate] | None:
+        """None: not the organisation's word; else its candidates ([] for a local topic)."""
+        key = norm(text)
+        if key not in self._vocabulary:
+            return None
+        eid = self._vocabulary[key]
+        ent = self.kb.entity(eid) if eid else None
+        return [Candidate(ent.id, ent.title, 1.0, "vocabulary", ent.description, ent.type)] if ent else []
 
     def title(self, candidate: Candidate) -> str:
         return self._titles.get(candidate.entity_id, candidate.title)
@@ -423,7 +446,10 @@ class Linker:
         for start, end, label in found:
             text = text_all[start:end] if 0 <= start < end <= len(text_all) else ""
             full = longer.get((start, end))
-            if full is not None:  # "Skilling" after "Jeffrey Skilling": the same entity (or none)
+            own = self._vocabulary_candidates(text) if self._vocabulary else None
+            if own is not None:
+                cands = own
+            elif full is not None:  # "Skilling" after "Jeffrey Skilling": the same entity (or none)
                 cands = self._usable(self.lookup(full[0], full[1]), full[1], full[0])
             else:
                 cands = self._usable(self.lookup(text, label, _plural_lemma(doc, start, end)), label, text)
@@ -542,10 +568,13 @@ class Linker:
                 return [
                     c
                     for c in cands
-                    if c.type in ("person", "unknown")
-                    and "," not in self.title(c)
-                    and norm(self.title(c)) != key
-                    and not norm(self.title(c)).startswith(key + " (")
+                    if "," not in self.title(c)
+                    and (
+                        c.type == "person"  # "Shakira" is a first name, and her page
+                        or c.type == "unknown"
+                        and norm(self.title(c)) != key
+                        and not norm(self.title(c)).startswith(key + " (")
+                    )
                 ]
             # a one-word PERSON that is no name is a mononymous person ("Shakira"), a brand, or
             # a place spaCy mislabelled ("Chattanooga"): everything but films, songs and concepts

@@ -66,7 +66,7 @@ def variants(surface: str) -> list[str]:
 
     def add(form: str) -> None:
         form = " ".join(form.split())
-        if form and form != surface and form not in out and len(form) >= 2:
+        if form and form not in out and len(form) >= 2:
             out.append(form)
 
     add(base)
@@ -85,4 +85,4 @@ def variants(surface: str) -> list[str]:
         if state:
             add(f"{place.group('place')}, {state}")
         add(place.group("place"))
-    return out
+    return [form for form in out if form != surface]

@@ -75,11 +75,13 @@ def _load_engines(settings: Settings, store: Store) -> _Engines:
 
     kb = KnowledgeBase.open(settings.kb_path, settings.data_dir / "kb")
     vault = Vault(settings.vault_key) if settings.vault else None
+    linker = make_linker(kb, settings.link_threshold, semantic=settings.link_semantic)
+    linker.use_vocabulary(store.alias_rules(), store.local_topic_forms())
     return _Engines(
         nlp=load_nlp(),
         detector=make_detector(settings, store, kb),
         keep_terms=keep_terms(settings, store),
-        linker=make_linker(kb, settings.link_threshold, semantic=settings.link_semantic),
+        linker=linker,
         kb=kb,
         surrogate=Pseudonymizer(store, load_key(settings), vault),
         topics=TopicLists.from_settings(

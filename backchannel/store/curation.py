@@ -288,6 +288,14 @@ class CurationQueries:
                 list(added),
             )
 
+    def local_topic_forms(self) -> list[str]:
+        """Every way a local (emerging) topic was written in built messages ("EOL", "Sitara")."""
+        rows = self.db.execute(
+            "SELECT DISTINCT text FROM mentions WHERE entity_id LIKE 'local:%' UNION "
+            "SELECT title FROM entities WHERE kind = 'local'"
+        )
+        return [str(r[0]) for r in rows if r[0]]
+
     def alias_rules(self) -> list[tuple[str, str]]:
         """(surface key, entity id) of every alias that names an entity."""
         return [
