@@ -86,3 +86,25 @@ def variants(surface: str) -> list[str]:
             add(f"{place.group('place')}, {state}")
         add(place.group("place"))
     return [form for form in out if form != surface]
+
+
+#: KB types a candidate found under a shortened form may have: a company name without its
+#: "Group" is still a company ("NorthBridge Group" is not the town of Northbridge).
+COMPANY_KINDS = frozenset({"organization", "technology", "unknown"})
+PLACE_KINDS = frozenset({"place", "unknown"})
+
+
+def variants_with_kinds(surface: str) -> list[tuple[str, frozenset[str] | None]]:
+    """:func:`variants` with the KB types their candidates may have (None: any)."""
+    base = clean(surface)
+    company = CORPORATE.sub("", _LEADING_THE.sub("", base)) if CORPORATE.search(base) else None
+    place = _QUALIFIED_PLACE.match(base)
+    out: list[tuple[str, frozenset[str] | None]] = []
+    for form in variants(surface):
+        if company is not None and form == company:
+            out.append((form, COMPANY_KINDS))
+        elif place is not None and form.startswith(place.group("place")):
+            out.append((form, PLACE_KINDS))
+        else:
+            out.append((form, None))
+    return out

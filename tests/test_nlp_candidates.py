@@ -76,6 +76,12 @@ def test_candidates_one_word_person_keeps_mononyms_brands_and_mislabelled_places
     assert linker._usable(linker.lookup("Anaconda", "PERSON"), "PERSON", "Anaconda") == []
 
 
+def test_candidates_pronouns_and_function_words_link_nowhere(slice_linker: Linker) -> None:
+    for word in ("he", "his", "it", "she"):
+        assert slice_linker.lookup(word) == [], word  # "he" is the ISO code of Hebrew in the KB
+    assert slice_linker.lookup("MS")  # the acronym still has candidates
+
+
 def test_candidates_lower_case_word_is_no_acronym(linker: Linker) -> None:
     cands = linker._usable(linker.lookup("miles", "", "mile"), "", "miles")
     assert _titles(cands) == ["Mile"]  # not the MILES training system
