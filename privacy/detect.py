@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from presidio_analyzer import RecognizerResult
+from spacy.attrs import IDX, LENGTH, POS
 
 from backchannel.lexicon import curated_first_names, first_names, is_common_word, surnames
 from backchannel.records import PiiSpan
@@ -114,7 +115,9 @@ class PiiDetector:
             start = cut + 1 if cut > 0 else end - WINDOW_OVERLAP
             end = min(len(text), start + parse.MAX_CHARS)
             spans += self._analyze(load_nlp()(text[start:end]), start, text[start:end])
-        found = credible_persons(text, tidy_persons(text, spans) + name_spans(text), self.non_person)
+        found = credible_persons(
+            text, tidy_persons(text, spans) + name_spans(text), self.non_person, _next_pos(doc)
+        )
         return resolve_overlaps(found, text)
 
     def _analyze(self, doc: Doc, offset: int, doc_text: str) -> list[PiiSpan]:
@@ -140,6 +143,16 @@ class PiiDetector:
         texts = list(texts)
         docs = load_nlp().pipe((clip(t) for t in texts), batch_size=PIPE_BATCH)
         return [self.detect(text, doc) for text, doc in zip(texts, docs, strict=True)]
+
+
+def _next_pos(doc: Doc) -> dict[int, str]:
+    """End offset of each token -> the part of speech of the token after it (one array read)."""
+    columns = doc.to_array([IDX, LENGTH, POS])
+    if len(columns) < 2:
+        return {}
+    names = doc.vocab.strings
+    ends = (columns[:-1, 0] + columns[:-1, 1]).tolist()
+    return dict(zip(ends, (names[p] for p in columns[1:, 2].tolist()), strict=True))
 
 
 def resolve_overlaps(found: Sequence[PiiSpan], text: str = "") -> list[PiiSpan]:

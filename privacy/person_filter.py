@@ -68,7 +68,10 @@ NonPerson = Callable[[str], bool]
 
 
 def credible_persons(
-    text: str, spans: Iterable[PiiSpan], non_person: NonPerson | None = None
+    text: str,
+    spans: Iterable[PiiSpan],
+    non_person: NonPerson | None = None,
+    next_pos: dict[int, str] | None = None,
 ) -> list[PiiSpan]:
     """``spans`` without the PERSON guesses that the text shows are no person (see the module).
 
@@ -83,13 +86,16 @@ def credible_persons(
     dropped = {
         id(s)
         for s in guesses
-        if text[s.start : s.end].casefold() in codenames or not credible(text, s, non_person)
+        if text[s.start : s.end].casefold() in codenames or not credible(text, s, non_person, next_pos)
     }
     return [s for s in spans if id(s) not in dropped]
 
 
-def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> bool:
-    """Whether one guessed PERSON span may be a person."""
+def credible(
+    text: str, span: PiiSpan, non_person: NonPerson | None = None, next_pos: dict[int, str] | None = None
+) -> bool:
+    """Whether one guessed PERSON span may be a person (``next_pos``: the part of speech of the
+    token after each token end, from the shared parse)."""
     value = text[span.start : span.end]
     words = _WORD.findall(value)
     if not words:
@@ -99,6 +105,8 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
     after = _WORD.findall(text[span.end : span.end + 30])
     if len(words) == 1 and keys[0] in HEADER_WORDS:
         return False
+    if " - " in value or " / " in value:
+        return False  # "Lunch - Fajita", "JDRF Raffle - Raffle": headings, no name holds a spaced dash
     if (
         len(words) == 1
         and keys[0] not in first_names()
@@ -130,6 +138,14 @@ def credible(text: str, span: PiiSpan, non_person: NonPerson | None = None) -> b
         return False
     if len(words) == 1 and not is_known_name(words[0]) and is_common_word(words[0]):
         return False  # "Penalty", "Outlook"
+    if (
+        len(words) == 1
+        and next_pos is not None
+        and span.source == SPACY
+        and not is_known_name(words[0])
+        and next_pos.get(span.end) == "NOUN"
+    ):
+        return False  # "Sitara deal 490242", "Kobra curves": a word used as a modifier is a thing
     if len(words) > 1 and mostly_words(words):
         return False
     return not (non_person is not None and non_person(value))

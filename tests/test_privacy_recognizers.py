@@ -56,6 +56,8 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("my fax number is 713-646-2391.  Please fax", "713-646-2391"),
         ("1 800 555 0199 is the help line", "1 800 555 0199"),
         ("Phone:            7138531234", "7138531234"),
+        ("call (790)091-7442 today", "(790)091-7442"),  # digits NANP refuses, the shape of a phone
+        ("fax 123-853-6197", "123-853-6197"),
         ("Tel 231-5188\nFax 231-5189", "231-5188"),
         ("reach her at 4152775465.", "4152775465"),
         ("Oksana Calloway\n2146250394 (office)", "2146250394"),
@@ -407,8 +409,8 @@ NEGATIVES: dict[str, list[str]] = {
         "Deal 713-853 is closed",
         "flows of 100.200.3000 Dth",
         "ISBN 0-306-40615-2",
-        "123-853-6197 is not a valid area code",
-        "713-053-6197 is not a valid exchange",
+        "123.853.6197 dotted with an area code NANP refuses",
+        "713.053.6197 dotted with an exchange NANP refuses",
         "Deal 7138531234 confirmed",
     ],
     "phone_cue": [
