@@ -51,7 +51,7 @@ def detect_pii_jsonl(
     ``{"id", "error"}`` and processing goes on. Texts are parsed in batches.
     """
     from privacy.detect import PiiDetector
-    from privacy.scrub import decide
+    from privacy.scrub import decider
 
     detector = detector or PiiDetector()
     it = (line for line in lines if line.strip())
@@ -63,15 +63,13 @@ def detect_pii_jsonl(
             if err is not None or text is None:
                 yield json.dumps({"id": ident if isinstance(ident, str | int) else None, "error": err})
                 continue
-            keep_spans = keep_terms.occurrences(text) if keep_terms else []
+            action_of = decider(text, policy, min_score=min_score, keep_terms=keep_terms) if policy else None
             spans = []
             for s in next(found):
                 if s.score < min_score:
                     continue
                 span: dict[str, Any] = {"start": s.start, "end": s.end, "type": s.type, "score": s.score}
-                if policy is not None:
-                    span["action"], _ = decide(
-                        text, s, policy, min_score=min_score, keep_terms=keep_terms, keep_spans=keep_spans
-                    )
+                if action_of is not None:
+                    span["action"], _ = action_of(s)
                 spans.append(span)
             yield json.dumps({"id": ident, "spans": spans}, ensure_ascii=False)

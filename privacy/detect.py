@@ -72,8 +72,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _SURNAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]\.?[ \t]+)?((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _SURNAME_BEFORE = re.compile(r"\b((?:Mc|O'|O’)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?),[ \t]+$")
 _INITIAL_AFTER = re.compile(r"[ \t]+[A-Z]\.(?![\w])")
-#: "Layla, Harry, Michele": a list of first names, not "Farrow, Karen".
 _PIECE = re.compile(r"[^\n:]+")
+#: "Layla, Harry, Michele": a list of first names, not "Farrow, Karen".
 _LIST_GOES_ON = re.compile(r",[ \t]*[A-Z]|[ \t]+(?:and|&)[ \t]+[A-Z]")
 
 

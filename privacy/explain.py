@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from backchannel.records import PiiSpan
 from privacy.detect import PiiDetector
 from privacy.keep_terms import KeepTerms
-from privacy.scrub import decide, name_variants
+from privacy.scrub import decider
 
 
 @dataclass(frozen=True)
@@ -43,20 +42,10 @@ def explain(
     keep_names: Collection[str] = (),
 ) -> list[Explained]:
     """Every span the detector reports in ``text`` (also those under ``min_score``), in order."""
-    spans: list[PiiSpan] = detector.detect(text)
-    members = name_variants(keep_names)
-    keep_spans = keep_terms.occurrences(text) if keep_terms else []
+    action_of = decider(text, policy, min_score=min_score, keep_names=keep_names, keep_terms=keep_terms)
     out = []
-    for span in spans:
-        action, reason = decide(
-            text,
-            span,
-            policy,
-            min_score=min_score,
-            members=members,
-            keep_terms=keep_terms,
-            keep_spans=keep_spans,
-        )
+    for span in detector.detect(text):
+        action, reason = action_of(span)
         out.append(
             Explained(
                 span.start, span.end, text[span.start : span.end], span.type, span.score,

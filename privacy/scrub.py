@@ -119,6 +119,32 @@ def decide(
     return action, REASON_POLICY.format(type=span.type)
 
 
+def decider(
+    text: str,
+    policy: dict[str, str],
+    *,
+    min_score: float,
+    keep_names: Collection[str] = (),
+    keep_terms: KeepTerms | None = None,
+) -> Callable[[PiiSpan], tuple[str, str]]:
+    """:func:`decide` for the spans of one text: members' name keys and keep-list hits found once."""
+    members = name_variants(keep_names)
+    keep_spans = keep_terms.occurrences(text) if keep_terms else []
+
+    def one(span: PiiSpan) -> tuple[str, str]:
+        return decide(
+            text,
+            span,
+            policy,
+            min_score=min_score,
+            members=members,
+            keep_terms=keep_terms,
+            keep_spans=keep_spans,
+        )
+
+    return one
+
+
 def scrub(
     text: str,
     spans: list[PiiSpan],
@@ -139,22 +165,13 @@ def scrub(
     ``detector_counts`` counts every span that fired, kept or not.
     """
     fired = sorted((s for s in spans if s.score >= min_score), key=lambda s: (s.start, -s.end))
-    members = name_variants(keep_names)
     counts = Counter(s.type for s in fired)
-    keep_spans = keep_terms.occurrences(text) if keep_terms else []
+    action_of = decider(text, policy, min_score=min_score, keep_names=keep_names, keep_terms=keep_terms)
 
     # Merge overlapping redactions so that no part of a span survives.
     cuts: list[list[int | str]] = []
     for span in fired:
-        action, _ = decide(
-            text,
-            span,
-            policy,
-            min_score=min_score,
-            members=members,
-            keep_terms=keep_terms,
-            keep_spans=keep_spans,
-        )
+        action, _ = action_of(span)
         if action == KEEP:
             continue
         if cuts and span.start < cuts[-1][1]:

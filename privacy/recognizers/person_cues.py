@@ -12,6 +12,7 @@ member) or scrubbed is the policy's business, as for any PERSON.
 from __future__ import annotations
 
 import re
+import threading
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -101,14 +102,16 @@ class PersonCuesRecognizer(RegexRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._lower_text = False
+        # whether the text being analysed is all lower case: per thread (the web app's explain
+        # form and a build may share this recognizer), read by accept()
+        self._state = threading.local()
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         if entities and self.ENTITY not in entities:
             return []
-        self._lower_text = written_in_lower_case(text)
+        self._state.lower_text = written_in_lower_case(text)
         return super().analyze(text, entities, nlp_artifacts) + self._name_lists(text)
 
     def accept(self, value: str, rule: Rule) -> bool:
@@ -128,14 +131,14 @@ class PersonCuesRecognizer(RegexRecognizer):
             if len(words) > 1:
                 return not mostly_words(words)
             return is_known_name(words[0]) or not is_common_word(words[0])
-        if not self._lower_text:
+        if not self._state.lower_text:
             return False  # "thanks again" in mixed-case text is no name
         return all(is_known_name(w) or not is_common_word(w) for w in words)
 
     def _name_lists(self, text: str) -> list[RecognizerResult]:
         """In "A, B, C and D" of single words that are mostly first names, every word is a name."""
         out = []
-        pattern, word = (_LOWER_LIST, _LOWER_WORD) if self._lower_text else (_LIST, _CAPITALISED)
+        pattern, word = (_LOWER_LIST, _LOWER_WORD) if self._state.lower_text else (_LIST, _CAPITALISED)
         for match in pattern.finditer(text):
             words = [
                 (m.start(), m.end())
