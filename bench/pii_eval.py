@@ -209,11 +209,30 @@ def load_public(path: Path, split: str) -> list[Record]:
     return out
 
 
+def load_public_refill(split: str) -> list[Record]:
+    """The dev templates refilled with Faker values of every locale (see ``pii_refill.py``); dev only."""
+    if split not in ("dev", "all"):
+        raise SystemExit("public-refill is built from the dev templates only: use --split dev")
+    from pii_refill import refill
+
+    rows = json.loads(PUBLIC.read_text(encoding="utf-8"))
+    out = []
+    for i, (source, text, spans) in enumerate(refill(rows, lambda tid: public_split(tid) == "dev")):
+        kept = []
+        for start, end, kind in spans:
+            kind = PUBLIC_TYPES.get(kind, kind)
+            if kind is not None:
+                kept.append((start, end, kind))
+        out.append(Record(f"refill-{i}", source, "dev", text, tuple(kept)))
+    return out
+
+
 SETS = {
     "ours": lambda split: load_records(DATA, split),
     "public": lambda split: load_public(PUBLIC, split),
     "real-precision": lambda split: load_records(REAL / "precision.jsonl", split),
     "real-recall": lambda split: load_records(REAL / "recall.jsonl", split),
+    "public-refill": load_public_refill,
 }
 
 

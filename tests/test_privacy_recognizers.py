@@ -83,6 +83,9 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("Thanks,\nJoannie\n3-1769", "3-1769"),
         ("you can contact me at x-57122.", "x-57122"),
         ("fax (662)7193513, or Mob.(661)8590021.", "(661)8590021"),
+        ("They're not answering at 0612345678", "0612345678"),  # unbroken national numbers
+        ("Phone: 07700900123", "07700900123"),
+        ("You can call (03).9123.4567", "(03).9123.4567"),
     ],
     "payment_card": [
         ("card 4556 6019 3807 1755 expires", "4556 6019 3807 1755"),
@@ -98,6 +101,8 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("mastercard 2221 0000 0000 0009", "2221 0000 0000 0009"),
         ("UnionPay 6200000000000005 ok", "6200000000000005"),
         ("the 5105105105105100 one", "5105105105105100"),
+        ("JCB 213100000000001 on file", "213100000000001"),  # JCB's older 15-digit range
+        ("credit card. Number is 060400000000", "060400000000"),  # after a card word: Luhn only
         ("CCCA4111111111111111/0504", "4111111111111111"),
         ("Mir 2200 0000 0000 0004", "2200 0000 0000 0004"),
     ],
@@ -182,6 +187,21 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
             "11 via goffredo mameli 149\n suite 268\n poggiovalle di borgorose\n antigua and barbuda 48083",
         ),
         ("> 1400 Smith Street\n> Houston, TX 77002", "1400 Smith Street\n> Houston, TX 77002"),
+        # a name and a house number, then the postcode before the town (most of Europe)
+        ("The parcel went to Brunnenfeld 12a\n4020 Linz last week.", "Brunnenfeld 12a\n4020 Linz"),
+        ("ship it to Storgata 7, 0155 Oslo", "Storgata 7, 0155 Oslo"),
+        ("Korunní 88\n120 00 Praha nad Vltavou", "Korunní 88\n120 00 Praha nad Vltavou"),
+        ("Kloster-Allee 5-2\n20144 Hamburg", "Kloster-Allee 5-2\n20144 Hamburg"),
+        ("Jalan Merdeka No. 12\nBandung, Jawa 40111", "Jalan Merdeka No. 12\nBandung, Jawa 40111"),
+        ("Praça do Comércio, 14\n1100-148 Lisboa", "Praça do Comércio, 14\n1100-148 Lisboa"),
+        ("send to 8, rue Lepic\n75018 Paris", "8, rue Lepic\n75018 Paris"),
+        # number first, then a name ending in a street type, or a USPS street suffix
+        ("his address: 14 Karlsplatz, Wien", "14 Karlsplatz"),
+        ("her address: 3 Prešernova cesta, Kranj", "3 Prešernova cesta"),
+        ("She lives at 4417 Quail Meadow, Plano", "4417 Quail Meadow"),
+        ("My address is 6201 Meadow Lake 77057", "6201 Meadow Lake 77057"),
+        ("1/79 Kent Crossing\nSydney, NSW, 2000", "1/79 Kent Crossing\nSydney, NSW, 2000"),
+        ("their address: 909 Thomas, Durban", "909 Thomas"),
     ],
     "tracking_number": [
         ("UPS 1Z999AA10123456784 arrives Monday", "1Z999AA10123456784"),
@@ -484,6 +504,16 @@ NEGATIVES: dict[str, list[str]] = {
         "Al Frank's 31 Favorite Stocks",
         "the corner of any page on the web site and the Subscriptions heading",
         "the corner of Bell & Smith",
+        "Canada's Domtar Buys 4 U.S. mills",
+        "COAST-TO-COAST BETWEEN 58 U.S. cities",
+        "details on Risk 2002 USA",
+        "1998 Thunder Mountain Cabernet",
+        "12th floor of 2 Allen Center",
+        "less than 100 Bcf withdrawal for the week",
+        "Tee-Times at More Than 200 Golf Courses",
+        "I have 3 menu. We waited 2 weeks.",
+        "June 9\nFirst United Methodist Church",
+        "Release 4\n2019 Roadmap",
     ],
     "tracking_number": [
         "Deal 123456789012 is closed",

@@ -18,8 +18,16 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 
 _DIGITS = re.compile(r"\d")
 #: Issuer prefixes: 2 (Mastercard 2221-2720, Mir 2200-2204), 3 (Amex, Diners, JCB), 4 (Visa),
-#: 5 (Mastercard, Maestro), 6 (Discover, Maestro, UnionPay, RuPay).
-_ISSUER = re.compile(r"2[2-7]|3[045678]|4|5|6")
+#: 5 (Mastercard, Maestro), 6 (Discover, Maestro, UnionPay, RuPay), and JCB's older 15-digit
+#: ranges 2131 and 1800.
+_ISSUER = re.compile(r"2[2-7]|3[045678]|4|5|6|2131|1800")
+_CARD_WORDS = (
+    r"\b(?:card|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|cc"
+    r"|credit|debit)\b[^\d\n]{0,20}$"
+)
+_CARD_DIGITS = r"(?<![\d.,/-])\d{2,6}(?:[ .-]?\d{2,6}){1,6}(?![\w-]|[.,]\d)"
+#: After a card word a Luhn-valid number needs no issuer prefix (issuers' ranges change).
+_AFTER_CARD_WORD = "card number after a card word"
 
 
 def luhn_valid(digits: str) -> bool:
@@ -37,15 +45,9 @@ class PaymentCardRecognizer(RegexRecognizer):
 
     ENTITY = "CREDIT_CARD"
     RULES = (
-        Rule(
-            "card number",
-            # letters may be glued before it ("CCCA4111.../0504" in travel records), never digits
-            r"(?<![\d.,/-])\d{2,6}(?:[ .-]?\d{2,6}){1,6}(?![\w-]|[.,]\d)",
-            0.85,
-            context=r"\b(?:card|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|cc"
-            r"|credit|debit)\b[^\d\n]{0,20}$",
-            context_score=0.95,
-        ),
+        # letters may be glued before it ("CCCA4111.../0504" in travel records), never digits
+        Rule("card number", _CARD_DIGITS, 0.85, context=_CARD_WORDS, context_score=0.95),
+        Rule(_AFTER_CARD_WORD, _CARD_DIGITS, 0.0, context=_CARD_WORDS, context_score=0.9),
     )
 
     def accept(self, value: str, rule: Rule) -> bool:
@@ -54,6 +56,6 @@ class PaymentCardRecognizer(RegexRecognizer):
         return (
             12 <= len(digits) <= 19
             and len(separators) <= 1
-            and bool(_ISSUER.match(digits))
+            and (rule.name == _AFTER_CARD_WORD or bool(_ISSUER.match(digits)))
             and luhn_valid(digits)
         )

@@ -19,8 +19,8 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 # Digit groups with one separator between them, an optional area code in brackets,
 # an optional extension; never inside a longer token, a decimal or a range.
 _NUMBER = (
-    r"(?=[\d(+])(?:(?<![\w+$€£.,/:-])(?:\+\s?|00\s?)?(?:\(\d{1,5}\)[ ]?)?|(?<![\w+$€£])\(\d{1,5}\)[ ]?)"
-    r"\d{1,8}(?:(?:[ ]?[-./][ ]?|[ ])\d{1,8}){0,5}"
+    r"(?=[\d(+])(?:(?<![\w+$€£.,/:-])(?:\+\s?|00\s?)?(?:\(\d{1,5}\)[ .]?)?|(?<![\w+$€£])\(\d{1,5}\)[ .]?)"
+    r"\d{1,13}(?:(?:[ ]?[-./][ ]?|[ ])\d{1,8}){0,5}"
     r"(?:,?[ ]?(?:x|ext\.?|extension)[ ]?\d{1,6})?"
 )
 _END = r"(?![\w]|[.,:/-]\d|[ ]\d)"

@@ -33,6 +33,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from backchannel.lexicon import written_in_lower_case
 from privacy.recognizers.address_words import (
     COMPOUNDS,
+    MORE_SUFFIXES,
     PARTICLES,
     PREFIXES,
     STATE_NAMES,
@@ -44,14 +45,19 @@ from privacy.recognizers.address_words import (
 from privacy.recognizers.base import RegexRecognizer, Rule
 
 _START = r"(?<![\w$.,:/#-])"
-_NUMBER = r"\d{1,5}(?:-?[A-Za-z](?![\w]))?"
+_NUMBER = r"(?:\d{1,4}/)?\d{1,5}(?:-?[A-Za-z](?![\w]))?"  # "1/79": unit 1, number 79
+#: A house number after the street's name: "5-2", "3b/5", "No. 33" as well.
+_HOUSE = r"(?:No\.[ ])?\d{1,5}(?:[A-Za-z]|[/-]\d{1,4}[A-Za-z]?)?(?![\w])"
 _WORD = r"[^\W\d_][\w'’]*\.?"  # letters of any script, any case (checked by _case_ok)
 _NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th))"
-_STREET_NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th)?)"  # "415 W 22 Street"
+#: "415 W 22 Street"; never a small word that starts a phrase ("415 W 22 Street in the Heights")
+_STREET_NAME_WORD = (
+    rf"(?!(?:in|the|at|on|to|for|and|or|of|is|a|an|with|from|by)[ ])(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th)?)"
+)
 _DIRECTION = r"(?:[NSEW]\.?|North|South|East|West|[NS][EW]\.?)"
 _POSTCODE = (
-    r"(?:\d{5}-\d{4}|\d{3}[ ]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}(?![\w])|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}"
-    r"|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4,6})(?![\w-])"
+    r"(?:\d{5}-\d{4}|\d{4,5}-\d{3}|\d{3}[ ]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}(?![\w])"
+    r"|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4,6})(?![\w-])"
 )
 _UNIT_PART = rf"{UNIT}\.?[ ]?\#?[ ]?[A-Z0-9][A-Z0-9-]{{0,5}}\b"
 
@@ -64,7 +70,7 @@ _STREETS = re.compile(
             # 1400 Smith Street [N] — the commonest US/UK form
             rf"(?P<suffixed>{_START}{_NUMBER}[ ](?:{_DIRECTION}[ ])?(?!United Way)"
             rf"(?:{_STREET_NAME_WORD}[ ]){{1,4}}"
-            rf"(?i:{SUFFIXES})\b\.?(?:[ ]{_DIRECTION}\b\.?)?)",
+            rf"(?i:{SUFFIXES}|{MORE_SUFFIXES})\b\.?(?:[ ]{_DIRECTION}\b\.?)?)",
             # 40 rue Victor Hugo (the other prefixed and the compound shapes: _anchored_streets)
             rf"(?P<numbered_prefixed>{_START}{_NUMBER}[ ](?i:{PREFIXES})(?:[ ]|(?<=/))"
             rf"(?:{_NAME_WORD}[ ]?){{1,5}}\b)",
@@ -89,14 +95,26 @@ _STREETS = re.compile(
 # so they are matched only where a word is a street-type prefix, or ends like a street type
 # right before a number.
 _PREFIXED_AT = re.compile(
-    rf"(?:{_NUMBER}[ ])?(?i:{PREFIXES})(?:[ ]|(?<=/))(?:{_NAME_WORD}[ ]){{0,5}}?{_NAME_WORD}[ ]{_NUMBER}\b\.?"
+    rf"(?:{_NUMBER},?[ ])?(?i:{PREFIXES})(?:[ ]|(?<=/))"
+    rf"(?:{_NAME_WORD}[ ]){{0,5}}?{_NAME_WORD},?[ ]{_HOUSE}\.?"
 )
-_COMPOUND_AT = re.compile(
-    rf"(?:{_NUMBER}[ ])?(?:{_WORD}[ ]){{0,3}}[^\W\d_]*(?i:{COMPOUNDS})[ ]{_NUMBER}\b\.?"
+#: "rue Lebrun" / "32, avenue Alexandrie Boyer": no number after the name; counts only when a
+#: postcode and town (or a region or country) follow.
+_PREFIXED_UNNUMBERED_AT = re.compile(
+    rf"(?:{_NUMBER},?[ ])?(?i:{PREFIXES})[ ](?:{_NAME_WORD}[ ]){{0,3}}?{_NAME_WORD}(?=[ \t]*[,\n])"
 )
+_COMPOUND_WORD = rf"(?:[^\W\d_]+-)*[^\W\d_]*(?i:{COMPOUNDS})"  # "Gordon-Schmiedt-Platz" too
+_COMPOUND_AT = re.compile(rf"(?:{_NUMBER}[ ])?(?:{_WORD}[ ]){{0,3}}{_COMPOUND_WORD}[ ]{_HOUSE}\.?")
+#: "606 Stegerplatz", "2 Tivolska cesta": the number first, then a name ending in a street type.
+_NUMBER_COMPOUND_AT = re.compile(rf"{_NUMBER},?[ ](?:{_WORD}[ ]){{0,3}}{_COMPOUND_WORD}(?![\w'’-])\.?")
+#: "Ilica 0a", "Solbergtjernet 1", "Gang Wonoayu No. 1": a name and a house number and nothing
+#: else; counts only when a postcode and town (or a region or country) follow.
+_HOUSE_THEN_NEXT_PART = re.compile(rf"{_HOUSE}[ \t]*[,\n]")
+_NAME_NUMBER_AT = re.compile(rf"(?:{_NAME_WORD}[ ]){{0,3}}{_NAME_WORD}[ ]{_HOUSE}")
 _ANCHOR_WORDS = re.compile(r"(?<![\w'’])[^\W\d_][\w'’]*[./]?")
 _PREFIX_WORD = re.compile(rf"(?i:{PREFIXES})(?:[ ]|(?<=/))")
 _PREFIX_SET = frozenset(p.replace("\\.", ".").casefold() for p in PREFIXES.split("|"))
+_NUMBER_START = re.compile(r"(?<![\w$.,:/#-])\d")
 _WORD_THEN_NUMBER = re.compile(r"(?<=[^\W\d_.]|\.) (?=\d)")
 _COMPOUND_ENDINGS = tuple(c.replace("\\.", ".").casefold() for c in COMPOUNDS.split("|"))
 _SHAPE_SCORE = {
@@ -104,11 +122,17 @@ _SHAPE_SCORE = {
     "prefixed": 0.85,
     "numbered_prefixed": 0.85,
     "compound": 0.85,
+    "number_compound": 0.85,
     "box": 0.9,
     "ship": 0.85,
     "corner": 0.85,
     "bare": 0.0,
+    "name_number": 0.0,
+    "prefixed_unnumbered": 0.0,
 }
+#: Shapes that are an address only with strong evidence after them (a postcode and town, a
+#: region and postcode, a country or a unit), not a cue word alone.
+_NEEDS_PLACE = frozenset({"name_number", "prefixed_unnumbered"})
 #: What may follow a street line, after a comma, a line break (quote marks allowed) or a space or two.
 _SEPARATOR = re.compile(r",[ \t]*|[ \t]*\n(?:[ \t]*[>?*|]+)?[ \t]*|[ ]{1,2}")
 #: Parts that may follow after spaces alone (a town or postcode needs a comma or a new line).
@@ -124,16 +148,20 @@ _PARTS = {
     "unit": re.compile(_UNIT_PART),
     "military": re.compile(r"(?i:APO|FPO|DPO)[ ](?i:AA|AE|AP)[ ]\d{5}\b"),
     "region_postcode": re.compile(
-        rf"(?:(?:{'|'.join(US_STATES)})\.?|(?:{STATE_NAMES})|[A-Z]{{2,3}})[ ]{{1,2}}{_POSTCODE}"
+        rf"(?:(?:{'|'.join(US_STATES)})\.?|(?:{STATE_NAMES})|[A-Z]{{2,3}}),?[ ]{{1,2}}{_POSTCODE}"
     ),
     "country": re.compile(rf"(?i:{country_pattern()})(?:[ ]{{1,2}}{_POSTCODE})?(?![\w])"),
+    "postcode_locality": re.compile(rf"{_POSTCODE}[ ]{{1,2}}(?:{_WORD}[ -]){{0,3}}{_WORD}(?![\w])"),
     "postcode": re.compile(_POSTCODE),
     "locality": re.compile(
-        rf"(?:{_WORD}[ -]){{0,3}}{_WORD}(?:,?[ ]{{1,2}}(?:[A-Za-z]{{2,3}}\.?[ ]{{1,2}})?{_POSTCODE})?(?![\w])"
+        rf"(?:{_WORD}[ -]){{0,3}}{_WORD}"
+        rf"(?:,?[ ]{{1,2}}(?:[A-Za-z]{{2,3}}\.?,?[ ]{{1,2}})?{_POSTCODE})?(?![\w])"
     ),
 }
 #: Parts that show the block is an address (a town alone does not).
-_EVIDENCE = frozenset({"unit", "military", "region_postcode", "country", "postcode"})
+_EVIDENCE = frozenset({"unit", "military", "region_postcode", "country", "postcode", "postcode_locality"})
+#: Evidence enough for a street line that shows no street type (_NEEDS_PLACE).
+_STRONG_EVIDENCE = frozenset({"unit", "region_postcode", "country", "postcode_locality", "locality_postcode"})
 _LOCALITY_HAS_POSTCODE = re.compile(rf"{_POSTCODE}$")
 _UNIT_BEFORE = re.compile(rf"(?:{_UNIT_PART}[ ,]+)?(?:\d{{1,5}}[ ])?$")
 #: Words that do not appear inside a street or place name: a sentence has begun.
@@ -157,8 +185,15 @@ _CUE = re.compile(
     r"|arrived|arrive|arriving|meet|meeting|find|found|visit|visiting)(?:\s\w+)?\s(?:at|on|in)\b"
     r"|\bhere (?:it is|they are)\b)[^\n\d]{0,20}$"
 )
+#: "his address: 818 Thomas, Mahikeng": the word itself, right before a number and a name.
+_ADDRESS_WORD = re.compile(r"(?i:\baddress(?:es)?\b)(?:\s(?:is|was|will be|now))?[ \t]*:?[ \t]*\n?[ \t]*$")
 _DIGIT = re.compile(r"\d")
-_HOUSE_NUMBER_BEFORE = re.compile(rf"(?<![\w$.,:/#-]){_NUMBER}[ ]$")
+#: The rest of the address follows after a comma or on the next line.
+_MORE_SUFFIX = re.compile(rf"(?i:{MORE_SUFFIXES})\.?$")
+_REGION_CODE = re.compile(r"[A-Z]{2,3}\.?")
+_US_ZIP = re.compile(r"\d{5}(?:-\d{4})?")  # "6201 Meadow Lake 77057"
+_ON_NEXT_PART = re.compile(r"[ \t]*(?:,|\n)")
+_HOUSE_NUMBER_BEFORE = re.compile(rf"(?<![\w$.,:/#-]){_NUMBER},?[ ]$")
 
 
 @dataclass
@@ -197,13 +232,21 @@ class StreetAddressRecognizer(RegexRecognizer):
             if not _plausible_street(street, shape, lower_text):
                 continue
             end, evidence = _extend_block(text, end, lower_text)
+            if shape in _NEEDS_PLACE and not (
+                evidence & _STRONG_EVIDENCE and _ON_NEXT_PART.match(text, match.end())
+            ):
+                continue  # "Ilica 0a\n38056 Đurđevac", not "Buys 4 U.S." or "Risk 2002 USA"
+            if shape == "suffixed" and not evidence and _YEAR.fullmatch(street.split()[0]):
+                if _MORE_SUFFIX.search(street):
+                    continue  # "1998 Thunder Mountain": a wine's vintage, not a house number
             score = _SHAPE_SCORE[shape]
             if shape == "prefixed" and lower_text and not street[0].isdigit() and not evidence:
                 continue  # "sent via email 3 times": in lower-case chat a prefix word alone proves little
             if shape == "bare":
                 # "56 Canelones 2266", not "2000 Migration Mailbox"
                 numbered = _DIGIT.match(street.split()[-1])
-                if not (evidence or (numbered and _CUE.search(text, max(0, start - 60), start))):
+                cued = numbered and _CUE.search(text, max(0, start - 60), start)
+                if not (evidence or cued or _ADDRESS_WORD.search(text, max(0, start - 30), start)):
                     continue
                 score = 0.85
             # "Apt. 434 40 Rue de la Sarthe 421": a unit and a building number before the street
@@ -230,17 +273,30 @@ def _anchored_streets(text: str, lower_text: bool) -> list[tuple[str, re.Match[s
             continue
         starts = [_number_before(text, word.start()), word.start()]
         out += _first_match(_PREFIXED_AT, text, starts, "prefixed", lower_text)
+        if _PREFIXED_UNNUMBERED_AT.match(text, word.start()):
+            out += _first_match(_PREFIXED_UNNUMBERED_AT, text, starts, "prefixed_unnumbered", lower_text)
     for gap in _WORD_THEN_NUMBER.finditer(text):  # "Schaarsteinweg| 58"
         line_start = text.rfind("\n", 0, gap.start()) + 1
         word_start = max(text.rfind(" ", line_start, gap.start()) + 1, line_start)
-        if not text[word_start : gap.start()].casefold().endswith(_COMPOUND_ENDINGS):
-            continue
         earlier = [
             m.start() for m in _ANCHOR_WORDS.finditer(text, max(line_start, word_start - 60), word_start)
         ]
         earlier = earlier[-3:]
-        starts = [_number_before(text, s) for s in earlier[:1]] + earlier + [word_start]
-        out += _first_match(_COMPOUND_AT, text, starts, "compound", lower_text)
+        if text[word_start : gap.start()].casefold().endswith(_COMPOUND_ENDINGS):
+            starts = [_number_before(text, s) for s in earlier[:1]] + earlier + [word_start]
+            out += _first_match(_COMPOUND_AT, text, starts, "compound", lower_text)
+        elif _HOUSE_THEN_NEXT_PART.match(text, gap.end()):  # "Ilica 0a\n...", "Gang Wonoayu No. 1,"
+            starts = earlier if text[word_start : gap.start()] == "No." else [*earlier, word_start]
+            out += _first_match(_NAME_NUMBER_AT, text, starts, "name_number", lower_text)
+    for word in _ANCHOR_WORDS.finditer(text):  # "606 Stegerplatz", "2 Tivolska cesta"
+        if not word.group().casefold().rstrip(".").endswith(_COMPOUND_ENDINGS):
+            continue
+        line_start = text.rfind("\n", 0, word.start()) + 1
+        numbers = [
+            m.start() for m in _NUMBER_START.finditer(text, max(line_start, word.start() - 50), word.start())
+        ]
+        if numbers:
+            out += _first_match(_NUMBER_COMPOUND_AT, text, numbers[-2:], "number_compound", lower_text)
     return out
 
 
@@ -271,7 +327,7 @@ def _case_ok(words: list[str], lower_text: bool) -> bool:
 
 
 def _plausible_street(street: str, shape: str, lower_text: bool) -> bool:
-    words = [w for w in re.split(r"[ \n]+", street) if w and not _DIGIT.match(w)]
+    words = [w for w in re.split(r"[ \n]+", street) if w and not _DIGIT.match(w) and w != "No."]
     if shape == "corner":  # "the corner of Auenweg 85 and Kesä Street": no sentence, a house number
         inner = street.split(" of ", 1)[1].replace(" and ", " ").replace(" & ", " ")
         stop = any(w.casefold().rstrip(".") in _STOP_WORDS for w in inner.split())
@@ -284,22 +340,35 @@ def _plausible_street(street: str, shape: str, lower_text: bool) -> bool:
         return False
     if shape == "bare" and not words:
         return False  # "250 300 4500 5000": numbers, no street name
-    if shape == "bare" and (
+    if shape in ("bare", "name_number") and (
         any(w.casefold().rstrip(".") in _MONTHS for w in words) or _YEAR.fullmatch(street.split()[-1])
     ):
         return False  # "100 Index Dec 2001", "Terms expiring 2004"
+    if shape == "number_compound":
+        # "606 Stegerplatz", "2 Tivolska cesta"; not "3 menu." or "2 weeks" (the name must be more
+        # than its street-type ending, and capitalised)
+        last = words[-1].casefold().rstrip(".")
+        ending = max((e for e in _COMPOUND_ENDINGS if last.endswith(e)), key=len, default="")
+        if words[-1][0].islower():  # a street-type word of its own ("cesta"), not "withdrawal"
+            if last != ending or len(words) == 1:
+                return False
+        elif len(last) < len(ending) + 3:
+            return False
+        if any(w.casefold() in _NOT_STREETS for w in words):
+            return False
+        return _case_ok(words if len(words) == 1 else words[:-1], lower_text=False)
     # the street type itself may be written in lower case ("ul. Karpacka", "Gosposka ulica")
     if shape == "compound":
         words = words[:-1]
-    elif shape in ("prefixed", "numbered_prefixed"):
+    elif shape in ("prefixed", "numbered_prefixed", "prefixed_unnumbered"):
         words = [w for w in words if not re.fullmatch(rf"(?:{PREFIXES})", w, re.I)]
     return _case_ok(words, lower_text)
 
 
-def _extend_block(text: str, end: int, lower_text: bool) -> tuple[int, bool]:
-    """Where the address that starts with a street line ending at ``end`` ends, and whether
-    what follows the street shows it is an address (a unit, postcode, region or country)."""
-    parts: list[tuple[int, bool]] = []  # (end, is evidence)
+def _extend_block(text: str, end: int, lower_text: bool) -> tuple[int, frozenset[str]]:
+    """Where the address that starts with a street line ending at ``end`` ends, and the parts
+    after the street that show it is an address (a unit, postcode, region or country)."""
+    parts: list[tuple[int, str | None]] = []  # (end, the kind of evidence or None)
     pos = end
     for _ in range(6):
         sep = _SEPARATOR.match(text, pos)
@@ -309,34 +378,59 @@ def _extend_block(text: str, end: int, lower_text: bool) -> tuple[int, bool]:
         spaces_only = not ("\n" in sep.group() or "," in sep.group())
         for kind, regex in _PARTS.items():
             part = regex.match(text, at)
-            if part is None or part.end() == at or not _PART_END.match(text, part.end()):
+            if part is None or part.end() == at:
                 continue
-            if spaces_only and kind not in _AFTER_SPACES and not (kind == "locality" and parts):
+            part_text, part_end = part.group(), part.end()
+            if kind in ("locality", "postcode_locality"):
+                part_text = _before_stop_word(part_text)  # "38056 Đurđevac| last night"
+                part_end = at + len(part_text)
+            if not _PART_END.match(text, part_end):
+                continue
+            zip_after_street = kind == "postcode" and not parts and _US_ZIP.fullmatch(part_text)
+            if (
+                spaces_only
+                and kind not in _AFTER_SPACES
+                and not (kind == "locality" and parts)
+                and not zip_after_street
+            ):
                 continue  # "Suite 498 Curitiba": a town after a unit, on the same line
-            if kind == "postcode" and _YEAR.fullmatch(part.group()):
+            if kind in ("postcode", "postcode_locality") and _YEAR.fullmatch(part_text.split()[0]):
                 continue
-            if kind == "locality":
-                words = part.group().replace(",", " ").split()
+            if kind in ("locality", "postcode_locality"):
+                words = part_text.replace(",", " ").split()
                 letters = [w for w in words if not _DIGIT.match(w)]
-                if len(part.group()) > 40 or any(w.casefold().rstrip(".") in _STOP_WORDS for w in letters):
+                if len(part_text) > 40 or not letters:
                     continue
                 if len(words) > 2 and _DIGIT.match(words[-1]) and len(words[-2]) <= 3:
                     letters = letters[:-1]  # a region code before the postcode, any case ("ON", "nan")
                 if not _case_ok(letters, lower_text):
                     continue
-                postcode = _LOCALITY_HAS_POSTCODE.search(part.group())
-                parts.append((part.end(), bool(postcode and not _YEAR.fullmatch(postcode.group()))))
+            if kind == "locality":
+                postcode = _LOCALITY_HAS_POSTCODE.search(part_text)
+                # "Sydney, NSW, 2000": after a region code a year-like number is a postcode
+                after_region = len(words) > 2 and _REGION_CODE.fullmatch(words[-2])
+                has_postcode = bool(postcode and (after_region or not _YEAR.fullmatch(postcode.group())))
+                parts.append((part_end, "locality_postcode" if has_postcode else None))
             else:
-                parts.append((part.end(), kind in _EVIDENCE))
-            pos = part.end()
+                parts.append((part_end, kind if kind in _EVIDENCE else None))
+            pos = part_end
             break
         else:
             break
-    while parts and not parts[-1][1]:  # a trailing town alone is not kept
+    while parts and parts[-1][1] is None:  # a trailing town alone is not kept
         parts.pop()
     if not parts:
-        return end, False
-    return parts[-1][0], True
+        return end, frozenset()
+    return parts[-1][0], frozenset(kind for _, kind in parts if kind)
+
+
+def _before_stop_word(part: str) -> str:
+    """``part`` up to the first word that cannot be in a place name ("Đurđevac last night" -> "Đurđevac")."""
+    words = part.split(" ")
+    for i, word in enumerate(words):
+        if word.casefold().rstrip(".,") in _STOP_WORDS:
+            return " ".join(words[:i]).rstrip(" ,-")
+    return part
 
 
 def _merge(found: list[_Found]) -> list[_Found]:
