@@ -34,7 +34,7 @@ from privacy.recognizers.address_words import PARTICLES, STATE_NAMES, US_STATES,
 
 SPACY = "SpacyRecognizer"
 #: Recognizers whose PERSON spans are guesses to check.
-GUESSING_SOURCES = frozenset({SPACY, "first-name list", ""})
+GUESSING_SOURCES = frozenset({SPACY, "first-name list", "PersonGrammarRecognizer", ""})
 
 HEADER_WORDS = frozenset(
     """sent subject to from cc bcc date importance attachments attachment re fw fwd tel fax phone cell
@@ -50,6 +50,7 @@ ORG_WORDS = frozenset(
     online software networks labs exchange markets trading apt apartment suite ste unit floor room
     member members subscriber customer""".split()
 )
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 DETERMINERS = frozenset("the a an this that these those our their its".split())
 CODENAME_CUES = frozenset("project operation codename code-named codenamed".split())
 PLACE_PREPOSITIONS = frozenset("in to from at of near across around via visit visited visiting".split())
@@ -103,8 +104,8 @@ def credible(
     keys = [_POSSESSIVE.sub("", w).casefold() for w in words]
     before = _WORD.findall(text[max(0, span.start - 40) : span.start])
     after = _WORD.findall(text[span.end : span.end + 30])
-    if len(words) == 1 and keys[0] in HEADER_WORDS:
-        return False
+    if len(words) == 1 and (keys[0] in HEADER_WORDS or keys[0] in WEEKDAYS):
+        return False  # "Sent", "Friday's number" ("Friday" is also a Census first name)
     if " - " in value or " / " in value:
         return False  # "Lunch - Fajita", "JDRF Raffle - Raffle": headings, no name holds a spaced dash
     if (

@@ -106,6 +106,23 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("CCCA4111111111111111/0504", "4111111111111111"),
         ("Mir 2200 0000 0000 0004", "2200 0000 0000 0004"),
     ],
+    "person_grammar": [
+        ("As promised, here's Ilse's address:", "Ilse"),
+        ("Tomasz's cell phone number is below", "Tomasz"),
+        ("Priya Raman's phone number is 555", "Priya Raman"),
+        ("I went to Okonkwo's house to set up the DSL", "Okonkwo"),
+        ("I need the name of Lisa's son", "Lisa"),
+        ("Please give Monique's phone to Matt", "Monique"),
+        ("Christine Barbour (Karen's kids)", "Karen"),
+        ("Ken Lay's wife spoke", "Ken Lay"),
+        ("Robert had given Chidi his address", "Chidi"),
+        ("she sent Mirela her notes", "Mirela"),
+        ("we owe Tavita their deposit", "Tavita"),
+        ("Issue is whether we can give Berne his deposit", "Berne"),
+        ("I'm so jealous! said Freddie to Kevin", "Freddie"),
+        ("shouted Aiko at the driver", "Aiko"),
+        ('"Go home", whispered Oyelaran to us', "Oyelaran"),
+    ],
     "person_cues": [
         ("Mr. Grimes is a 50 year old man", "Mr. Grimes"),
         ("mr. martin is a 50 year old man", "mr. martin"),
@@ -458,6 +475,18 @@ NEGATIVES: dict[str, list[str]] = {
         "prices 45.50 46.25 47.75 48.00",
         "phone 713-853-6197 x36197",
         "the 4111 1111 1111 111 1 split",
+    ],
+    "person_grammar": [
+        "the company's address is on file",
+        "gave Microsoft the contract",
+        "sent Enron a letter about it",
+        "said Enron would file today",
+        "Enron asked FERC to mandate one RTO",
+        "told everyone his plan",
+        "gave them their deposit",
+        "mike's phone is off",  # lower case in mixed-case text
+        "the Plan's assets",  # nothing only a person has after it
+        "said that to me",
     ],
     "person_cues": [
         "Hi all, the meeting moved",

@@ -31,6 +31,7 @@ REGISTRY: dict[str, str] = {
     "payment_card": "privacy.recognizers.payment_card:PaymentCardRecognizer",
     "person_forms": "privacy.recognizers.person_forms:PersonFormsRecognizer",
     "person_cues": "privacy.recognizers.person_cues:PersonCuesRecognizer",
+    "person_grammar": "privacy.recognizers.person_grammar:PersonGrammarRecognizer",
     "us_ssn": "privacy.recognizers.us_ssn:UsSsnContextRecognizer",
 }
 

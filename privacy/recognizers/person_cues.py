@@ -163,9 +163,10 @@ def _list_name(word: str) -> bool:
 
 
 _TITLE_START = re.compile(rf"^{_TITLE}[ ]")
-_CAPITALISED = r"[A-Z][\w'’-]+"
+_CAPITALISED = rf"[{_UPPER}][\w'’-]+"
 _LIST = re.compile(
-    rf"(?=[A-Z])(?<![\w,] ){_CAPITALISED}(?:,[ ]{_CAPITALISED}){{1,12}},?[ ](?:and|&|or)[ ]{_CAPITALISED}\b"
+    rf"(?=[{_UPPER}])(?<![\w,] ){_CAPITALISED}(?:,[ ]{_CAPITALISED}){{1,12}},?[ ](?:and|&|or)[ ]"
+    rf"{_CAPITALISED}\b"
 )
 _LOWER_WORD = r"[^\W\d_][\w'’-]+"
 _LOWER_LIST = re.compile(
