@@ -47,8 +47,11 @@ ORG_WORDS = frozenset(
     center centre plant station building tower towers hall hotel airport road drive street avenue
     office desk county city university college school institute hospital church club team committee
     council department association foundation realtors realty magazine journal news times daily weekly
-    online software networks labs exchange markets trading apt apartment suite ste unit floor room
+    online software networks labs exchange markets trading apt apartment suite ste unit floor room hub intl
     member members subscriber customer""".split()
+)
+MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december".split()
 )
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 DETERMINERS = frozenset("the a an this that these those our their its".split())
@@ -131,8 +134,16 @@ def credible(
         return False  # "Burkina Faso", "in Georgia" (but "I met Georgia and Stephanie")
     if len(words) > 1 and keys[0] in PLACE_PREFIXES:
         return False
-    if before and before[-1].casefold() in PLACE_PREFIXES and before[-1][0].isupper():
-        return False  # "San Francisco" tagged as "Francisco"
+    last_before = before[-1].rsplit("-", 1)[-1] if before else ""
+    if last_before.casefold() in PLACE_PREFIXES and last_before[:1].isupper():
+        return False  # "San Francisco" tagged as "Francisco", "(SFO-San Francisco Intl.)"
+    if (
+        "," in value
+        and not is_known_name(words[0])
+        and is_common_word(words[0])
+        and not _first_name(words[1])
+    ):
+        return False  # "Management, May", "Administration, ENA": a list, not "Daw, Nicki"
     if _STATE_AFTER.match(text, span.end):
         return False  # "Austin, TX 78733", "Portland, Oregon"
     if len(words) == 1 and value.isupper() and len(value) <= 5 and not _alone_on_line(text, span):
@@ -150,6 +161,11 @@ def credible(
     if len(words) > 1 and mostly_words(words):
         return False
     return not (non_person is not None and non_person(value))
+
+
+def _first_name(word: str) -> bool:
+    """A first name as "Last, First" writes it: capitalised, not all capitals, not a month."""
+    return word[:1].isupper() and not word.isupper() and word.casefold() in first_names() - MONTH_NAMES
 
 
 def _org_word_follows(text: str, end: int) -> bool:

@@ -35,6 +35,12 @@ ROWS = [
     # guesses of the sentence's grammar ("X's address"): an org or a label is no person
     ("Go to EIA's home page at www.eia.doe.gov", "EIA", False),
     ("heading into Friday's number!", "Friday", False),
+    ("Energy Power Risk Management, May 2001", "Management, May", False),
+    ("Beverly Stephens, Administration, ENA", "Administration, ENA", False),
+    ("NGG2   Henry Hub Natural Gas Feb 2002", "Henry Hub", False),
+    ("(SFO-San Francisco Intl.)", "Francisco", False),
+    ("Chapman, Kay; Daw, Nicki; Elbertson, Janette", "Daw, Nicki", True),
+    ('From: \t"Shine, David" <david.shine@ubspw.com>', "Shine, David", True),
     # people
     ("Vishal joined our group in October.", "Vishal", True),
     ("ask Karen Farrow about it", "Karen Farrow", True),

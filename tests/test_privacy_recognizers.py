@@ -500,6 +500,7 @@ NEGATIVES: dict[str, list[str]] = {
         "Dear Sir,",
         "Houston, Dallas, Austin and Chicago offices",
         "the Gas, Power, Coal and Oil desks",
+        "IF SO PLEASE CALL ME AND I WILL WALK YOU THROUGH",
     ],
     "intl_phone": [
         "gas was +1.25 at 10.50 today",
@@ -633,6 +634,10 @@ NEGATIVES: dict[str, list[str]] = {
         "the gas/power split",
         "follow @ 5pm",
         "http://example.com/@user",
+        "Texas Ind Energy/Panda   Odessa Peaker Plant",
+        "2) Brushy Creek Office/Retail Complex",
+        "The Speaker/Teacher will be Adam",
+        "Dec WTI/Brent Spread",
     ],
     "us_ssn": [
         "Deal 536228471 booked",

@@ -37,7 +37,7 @@ _END = r"(?=[ \t]*(?:[,!.:;?)\n]|$))"
 _NOT_NAMES = frozenset(
     """all everyone everybody team guys folks there you again again. so much very a an the for both each
     again sir madam ma'am friends people y'all yall gang everybody! gentlemen ladies mate man dude bro
-    in advance anyway anyways though tho everyone! again! guys! all!""".split()
+    in advance anyway anyways though tho everyone! again! guys! all! and or i if when so but to""".split()
 )
 # Each cue starts with a one-character look-ahead: a cheap test that fails at most positions.
 _TITLE = r"(?=[MmDdPpSsHhFf])(?<![\w.])(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra)\.?"

@@ -9,6 +9,7 @@ member) or scrubbed (an outsider) is the policy's business, as for any PERSON.
 
 from __future__ import annotations
 
+from privacy.person_filter import DETERMINERS, ORG_WORDS
 from privacy.recognizers.base import RegexRecognizer, Rule
 
 _NAME = r"[A-Z][a-z'’-]+(?:\s[A-Z]\.?)?(?:\s[A-Z][A-Za-z'’-]+){1,2}"
@@ -22,7 +23,10 @@ class PersonFormsRecognizer(RegexRecognizer):
     RULES = (
         Rule(
             "Notes address",
-            rf"(?<![\w/])(?P<value>{_NAME})/(?:[A-Z]{{2,6}}|[A-Z][a-z]+)(?:/[A-Za-z]{{2,10}}){{0,3}}(?:@[A-Za-z]+)?",
+            # after the name an office code ("/HOU", "/NA"), or a word that goes on to more of the
+            # hierarchy ("/Corp/Enron", "/Enron@Enron"): "Texas Ind Energy/Panda" is no address
+            rf"(?<![\w/])(?P<value>{_NAME})/(?:[A-Z]{{2,6}}(?![a-z])|[A-Z][a-z]+(?=[/@]))"
+            rf"(?:/[A-Za-z]{{2,10}}){{0,3}}(?:@[A-Za-z]+)?",
             0.9,
             flags=0,
         ),
@@ -43,4 +47,7 @@ class PersonFormsRecognizer(RegexRecognizer):
     )
 
     def accept(self, value: str, rule: Rule) -> bool:
+        if rule.name == "Notes address":
+            words = value.split()
+            return words[0].casefold() not in DETERMINERS and words[-1].casefold() not in ORG_WORDS
         return not (rule.name == "Slack @mention" and value.casefold() in _SLACK_SPECIAL)
