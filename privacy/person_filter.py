@@ -48,11 +48,14 @@ ORG_WORDS = frozenset(
     office desk county city university college school institute hospital church club team committee
     council department association foundation realtors realty magazine journal news times daily weekly
     online software networks labs exchange markets trading apt apartment suite ste unit floor room hub intl
+    app apps grill cafe café restaurant bistro tavern diner bakery brewery pub
+    inlet basin gulf canyon creek valley island islands peninsula strait harbor harbour
     member members subscriber customer""".split()
 )
 MONTH_NAMES = frozenset(
     "january february march april may june july august september october november december".split()
 )
+_GENERATIONS = frozenset("II III IV JR SR".split())
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 DETERMINERS = frozenset("the a an this that these those our their its".split())
 CODENAME_CUES = frozenset("project operation codename code-named codenamed".split())
@@ -65,7 +68,10 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _LABEL_START = re.compile(r"[ \t]*:")
 _LABEL_WORDS = re.compile(r"[ \t>]*(?:[A-Z][\w-]*[ \t]+){0,3}")
 _CODENAME = re.compile(r"\b(?i:project|operation|codename|code-named|codenamed)[ ]([^\W\d_][\w-]*)")
-_STATE_AFTER = re.compile(rf"['’]?s?,[ ]?(?:(?:{'|'.join(US_STATES)})\b|(?:{STATE_NAMES})\b)")
+_STATE_AFTER = re.compile(
+    rf"['’]?s?,[ ]?(?:(?:{'|'.join(US_STATES)})\b|(?:{STATE_NAMES})\b"
+    rf"|(?:{'|'.join(s.title() for s in US_STATES)})[ ]+\d{{5}})"  # "Austin, Tx 78733"
+)
 _NEXT_WORD = re.compile(r"[ \t]*,?[ \t]*(?:\(\w+\??\)[ \t]*)?([^\W\d_][\w.]*)")
 
 NonPerson = Callable[[str], bool]
@@ -160,7 +166,22 @@ def credible(
         return False  # "Sitara deal 490242", "Kobra curves": a word used as a modifier is a thing
     if len(words) > 1 and mostly_words(words):
         return False
+    tokens = value.split()
+    if len(tokens) > 1 and not value.isupper() and any(_acronym(t) for t in tokens):
+        if not any(is_known_name(t) for t in tokens if not _acronym(t)):
+            return False  # "JDRF Sneaker", "UBS App" (not "RICHARD A. OPPEL Jr."): a thing's name
     return not (non_person is not None and non_person(value))
+
+
+def _acronym(word: str) -> bool:
+    """An all-capitals word of 2+ letters that is no known name ("UBS"; not "JO", "M.", "J.C.")."""
+    return (
+        len(word) >= 2
+        and word.isalpha()
+        and word.isupper()
+        and word not in _GENERATIONS
+        and not is_known_name(word)
+    )
 
 
 def _first_name(word: str) -> bool:

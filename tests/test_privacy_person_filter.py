@@ -40,6 +40,12 @@ ROWS = [
     ("NGG2   Henry Hub Natural Gas Feb 2002", "Henry Hub", False),
     ("(SFO-San Francisco Intl.)", "Francisco", False),
     ("Chapman, Kay; Daw, Nicki; Elbertson, Janette", "Daw, Nicki", True),
+    ("for $25 donation.\nJDRF Sneaker (paper) Sales", "JDRF Sneaker", False),
+    ("Subject:\tFW: DASH re Cuiaba GSA with YPF/Andina", "Cuiaba GSA", False),
+    ("discuss Cook Inlet's joint venture", "Cook Inlet's", False),
+    ("205 South Commons Ford Road, No.1\nAustin, Tx 78733-4004", "Austin", False),
+    ("Cc: Dalton III, Oscar\nSubject: FW:", "Dalton III", True),
+    ("By RICHARD A. OPPEL Jr.\n\nTo make", "RICHARD A. OPPEL Jr.", True),
     ('From: \t"Shine, David" <david.shine@ubspw.com>', "Shine, David", True),
     # people
     ("Vishal joined our group in October.", "Vishal", True),

@@ -68,7 +68,8 @@ STATE_NAMES = (
 _OTHER_COUNTRY_NAMES = (
     "USA|U\\.S\\.A\\.|U\\.S\\.|US|UK|U\\.K\\.|Great Britain|England|Scotland|Wales|Northern Ireland|Holland"
     "|Swaziland|Eswatini|Czechia|Korea|Russia|Vietnam|Ivory Coast|Burma|East Timor|Macedonia|North Macedonia"
-    "|Cape Verde|Cabo Verde|Vatican City|Palestine|Republic of Ireland"
+    "|Cape Verde|Cabo Verde|Vatican City|Palestine|Republic of Ireland|America|North America|South America"
+    "|Latin America|Central America"
 )
 
 
