@@ -219,6 +219,37 @@ POSITIVES: dict[str, list[tuple[str, str]]] = {
         ("My address is 6201 Meadow Lake 77057", "6201 Meadow Lake 77057"),
         ("1/79 Kent Crossing\nSydney, NSW, 2000", "1/79 Kent Crossing\nSydney, NSW, 2000"),
         ("their address: 909 Thomas, Durban", "909 Thomas"),
+        # the postcode and the town on lines of their own; a street written in lower case after its first word
+        ("arrived at Seppering 822\n9054\nBellem last night", "Seppering 822\n9054\nBellem"),
+        ("Send to Za progo 7c\n2043 Bovec", "Za progo 7c\n2043 Bovec"),
+        (
+            "here: Ulica padlých hrdino 194\n994 50 Poproč, and more",
+            "Ulica padlých hrdino 194\n994 50 Poproč",
+        ),
+        ("The letter arrived at 74 rue Mansouri Aïn Tédeles last night.", "74 rue Mansouri Aïn Tédeles"),
+        ("a taxi to 9211 I Sanchez Avenue, Baclayon, 3434 Quirino.", "9211 I Sanchez Avenue, Baclayon, 3434"),
+        (
+            "Send it to Hans D.-Geisel-Straße 95/36\n79268 Warendorf",
+            "Hans D.-Geisel-Straße 95/36\n79268 Warendorf",
+        ),
+        (
+            "to Avenida San Miguel de Tucumán N° 855\nCorrientes 3400",
+            "Avenida San Miguel de Tucumán N° 855\nCorrientes 3400",
+        ),
+        # shapes of their own: Colombia, a UK flat above its street, India, Portugal's "R.", a highway km
+        ("sent to Calle 122T # 20-28 Este\n153719\nSiachoque", "Calle 122T # 20-28 Este\n153719\nSiachoque"),
+        ("Meet me at Tr. 46 # 24-5 Este", "Tr. 46 # 24-5 Este"),
+        (
+            "new address is Studio 35l\nHale Port\nEast Liamtown\nN8 8QL",
+            "Studio 35l\nHale Port\nEast Liamtown\nN8 8QL",
+        ),
+        (
+            "sent to H.No. 55, Mukhopadhyay Marg\nJodhpur 420444",
+            "H.No. 55, Mukhopadhyay Marg\nJodhpur 420444",
+        ),
+        ("address:\n\nR. Alexandra Lopes, 62\n8527-262 Seia", "R. Alexandra Lopes, 62\n8527-262 Seia"),
+        ("sent to Ruta 5 Sur, km 203", "Ruta 5 Sur, km 203"),
+        ("No. 54, Jln Padang Kota Lama 4, USJ 13A", "54, Jln Padang Kota Lama 4"),
     ],
     "tracking_number": [
         ("UPS 1Z999AA10123456784 arrives Monday", "1Z999AA10123456784"),
@@ -544,6 +575,10 @@ NEGATIVES: dict[str, list[str]] = {
         "I have 3 menu. We waited 2 weeks.",
         "June 9\nFirst United Methodist Church",
         "Release 4\n2019 Roadmap",
+        "R. Smith, 62 of the board agreed",  # an initial, not "Rua": no postcode and town follow
+        "Call me 5\nthanks",
+        "Flat 3\nrates are up",
+        "Calle 8 is closed",
     ],
     "tracking_number": [
         "Deal 123456789012 is closed",

@@ -34,7 +34,7 @@ PREFIXES = (
     "Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Rue|Avenue|Avenida|Boulevard|Chemin|Allée|Impasse|Quai"
     "|Calle|Carrer|Camino|Camiño|Paseo|Plaza|Praça|Rúa|Rua|Travessa|Estrada|Rodovia|Alameda|Ulica|Aleja"
     "|Plac|Strada|Calea|Bulevardul|Trg|Odos|Leoforos|Jalan|Vía|Ronda|Cuesta|Rambla|Carrera|Travesía"
-    "|Pasaje|Avinguda|Passeig|Cours|Sentier|Contrada|Ladeira|Beco"
+    "|Pasaje|Avinguda|Passeig|Cours|Sentier|Contrada|Ladeira|Beco|Jln|Lorong|Persiaran|Lebuh"
     # abbreviations only with their dot ("ul. Karpacka", not "Al Frank's")
     "|Avda\\.|Av\\.|Bd\\.|Ul\\.|Al\\.|Os\\.|Str\\.|Jl\\.|Gg\\.|C/"
 )

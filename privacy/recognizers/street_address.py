@@ -47,7 +47,7 @@ from privacy.recognizers.base import RegexRecognizer, Rule
 _START = r"(?<![\w$.,:/#-])"
 _NUMBER = r"(?:\d{1,4}/)?\d{1,5}(?:-?[A-Za-z](?![\w]))?"  # "1/79": unit 1, number 79
 #: A house number after the street's name: "5-2", "3b/5", "No. 33" as well.
-_HOUSE = r"(?:No\.[ ])?\d{1,5}(?:[A-Za-z]|[/-]\d{1,4}[A-Za-z]?)?(?![\w])"
+_HOUSE = r"(?:(?:No\.|N°|Nº|N\.º)[ ]?)?\d{1,5}(?:[A-Za-z]|[/-]\d{1,4}[A-Za-z]?)?(?![\w])"
 _WORD = r"[^\W\d_][\w'’]*\.?"  # letters of any script, any case (checked by _case_ok)
 _NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th))"
 #: "415 W 22 Street"; never a small word that starts a phrase ("415 W 22 Street in the Heights")
@@ -61,10 +61,22 @@ _POSTCODE = (
 )
 _UNIT_PART = rf"{UNIT}\.?[ ]?\#?[ ]?[A-Z0-9][A-Z0-9-]{{0,5}}\b"
 
+#: Words that do not appear inside a street or place name: a sentence has begun.
+_STOP_WORDS = frozenset(
+    """a all also am an and any are as at be been but by can could did does for from had has have he her
+    here his how i if in into is it its last me more my next night no not now of off on once one or our
+    out over please she so some than that the their them then there these they this those to too two up
+    us very was we were what when where which who will with would you your days week weeks year years
+    today tomorrow yesterday morning evening time times""".split()
+)
+#: A name word that is not one of those ("40 rue Victor Hugo| last night").
+_NOT_STOP = rf"(?!(?i:{'|'.join(sorted(_STOP_WORDS, key=len, reverse=True))})\b)"
+
 # Street lines. Named groups tell which shape matched (its evidence on its own).
 _STREETS = re.compile(
-    # every shape starts with a digit, or P(.O.)/Post, PSC/CMR/Unit, US(S...), the corner: a cheap first test
-    r"(?=[\dPpUuCcTt])(?:"
+    # every shape starts with a digit, or P(.O.)/Post, PSC/CMR/Unit, US(S...), the corner, a Colombian
+    # street type, a UK flat, an Indian house number, R. and Ruta: a cheap first test
+    r"(?=[\dPpUuCcTtADFHKSR])(?:"
     + "|".join(
         [
             # 1400 Smith Street [N] — the commonest US/UK form
@@ -73,7 +85,7 @@ _STREETS = re.compile(
             rf"(?i:{SUFFIXES}|{MORE_SUFFIXES})\b\.?(?:[ ]{_DIRECTION}\b\.?)?)",
             # 40 rue Victor Hugo (the other prefixed and the compound shapes: _anchored_streets)
             rf"(?P<numbered_prefixed>{_START}{_NUMBER}[ ](?i:{PREFIXES})(?:[ ]|(?<=/))"
-            rf"(?:{_NAME_WORD}[ ]?){{1,5}}\b)",
+            rf"{_NOT_STOP}{_NAME_WORD}(?:[ ]?{_NOT_STOP}{_NAME_WORD}){{0,4}}\b)",
             # P.O. Box 1188 / Post Office Box 2511 / PSC 7004, Box 8380
             r"(?P<box>\b(?i:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|(?:PSC|CMR|Unit)[ ]\d{1,5},?[ ]Box)"
             r"\s?\#?\d{1,7}\b)",
@@ -81,6 +93,19 @@ _STREETS = re.compile(
             # the corner of Auenweg 85 and Kesä Street
             rf"(?P<corner>\b(?i:the[ ])?(?i:corner)[ ]of[ ][^\n,;]{{3,60}}?[ ](?:and|&)[ ]"
             rf"(?:(?:{_NAME_WORD}[ ]){{0,3}}?(?i:{SUFFIXES})\b\.?|{_NAME_WORD}(?:[ ]{_NAME_WORD})?))",
+            # Calle 122T # 20-28 Este / Cra. 9ª # 64-74 Sur (Colombia: street, "#", cross street, house)
+            r"(?P<hash>\b(?:Calle|Cl|Carrera|Cra|Kr|Avenida|Av|Diagonal|Dg|Transversal|Tv|Tr)\.?[ ]\d{1,3}"
+            r"[A-Za-zª]{0,2}(?:[ ]Bis)?[ ]?\#[ ]?\d{1,3}[A-Za-z]?-\d{1,3}"
+            r"(?:[ ](?:Sur|Este|Norte|Oeste))?\b)",
+            # Studio 35l / Hale Port, Flat 3 / Smith Road (UK: the flat on its own line above the street)
+            rf"(?P<unit_first>\b(?:Flat|Studio|Apartment|Unit)[ ]\d{{1,4}}[A-Za-z]?[ \t]*\n[ \t]*"
+            rf"(?:{_STREET_NAME_WORD}[ ]){{1,3}}(?i:{SUFFIXES}|{MORE_SUFFIXES})\b\.?)",
+            # H.No. 55, Mukhopadhyay Marg (India: the house number first)
+            r"(?P<house_no>\bH\.[ ]?No\.[ ]?\d{1,5}[A-Za-z]?(?:/\d{1,4})?\b)",
+            # R. Alexandra Lopes, 62 (Portugal's "Rua" shortened: needs a postcode and town after it)
+            rf"(?P<rua>\bR\.[ ](?:(?:{_NAME_WORD})[ ]){{0,3}}{_NAME_WORD},[ ]\d{{1,5}}[A-Za-z]?\b)",
+            # Ruta 5 Sur, km 203 (a house on a highway, Chile and Argentina)
+            r"(?P<ruta>\bRuta[ ][A-Z]?-?\d{1,3}(?:[ ](?:Sur|Norte|Este|Oeste))?,[ ]km[ ]\d{1,4}\b)",
             # 56 Canelones 2266 / 262 Pavlou Drandaki: needs the rest of an address after it
             rf"(?P<bare>{_START}{_NUMBER}[ ](?:\d{{1,5}}[ ])?(?:{_NAME_WORD}[ ]){{0,3}}{_NAME_WORD}"
             rf"(?:[ ]{_NUMBER}\b\.?)?)",
@@ -103,7 +128,9 @@ _PREFIXED_AT = re.compile(
 _PREFIXED_UNNUMBERED_AT = re.compile(
     rf"(?:{_NUMBER},?[ ])?(?i:{PREFIXES})[ ](?:{_NAME_WORD}[ ]){{0,3}}?{_NAME_WORD}(?=[ \t]*[,\n])"
 )
-_COMPOUND_WORD = rf"(?:[^\W\d_]+-)*[^\W\d_]*(?i:{COMPOUNDS})"  # "Gordon-Schmiedt-Platz" too
+_COMPOUND_WORD = (
+    rf"(?:[^\W\d_]+\.?-)*[^\W\d_]*(?i:{COMPOUNDS})"  # "Gordon-Schmiedt-Platz", "D.-Geisel-Straße"
+)
 _COMPOUND_AT = re.compile(rf"(?:{_NUMBER}[ ])?(?:{_WORD}[ ]){{0,3}}{_COMPOUND_WORD}[ ]{_HOUSE}\.?")
 #: "606 Stegerplatz", "2 Tivolska cesta": the number first, then a name ending in a street type.
 _NUMBER_COMPOUND_AT = re.compile(rf"{_NUMBER},?[ ](?:{_WORD}[ ]){{0,3}}{_COMPOUND_WORD}(?![\w'’-])\.?")
@@ -126,20 +153,25 @@ _SHAPE_SCORE = {
     "box": 0.9,
     "ship": 0.85,
     "corner": 0.85,
+    "hash": 0.9,
+    "unit_first": 0.9,
+    "house_no": 0.85,
+    "rua": 0.0,
+    "ruta": 0.9,
     "bare": 0.0,
     "name_number": 0.0,
     "prefixed_unnumbered": 0.0,
 }
 #: Shapes that are an address only with strong evidence after them (a postcode and town, a
 #: region and postcode, a country or a unit), not a cue word alone.
-_NEEDS_PLACE = frozenset({"name_number", "prefixed_unnumbered"})
+_NEEDS_PLACE = frozenset({"name_number", "prefixed_unnumbered", "rua"})
 #: What may follow a street line, after a comma, a line break (quote marks allowed) or a space or two.
 _SEPARATOR = re.compile(r",[ \t]*|[ \t]*\n(?:[ \t]*[>?*|]+)?[ \t]*|[ ]{1,2}")
 #: Parts that may follow after spaces alone (a town or postcode needs a comma or a new line).
 _AFTER_SPACES = frozenset({"unit", "military", "region_postcode", "country"})
 #: A part ends the line, the clause, or runs into the next part.
 _PART_END = re.compile(r"[ \t]*(?:[,;\n]|\.?(?:\s|$)|$)|[ ]{1,2}\S")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR = re.compile(r"19\d{2}|20[0-3]\d")  # 2043 is a postcode sooner than a year
 _MONTHS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august "
     "september october november december q1 q2 q3 q4".split()
@@ -164,14 +196,6 @@ _EVIDENCE = frozenset({"unit", "military", "region_postcode", "country", "postco
 _STRONG_EVIDENCE = frozenset({"unit", "region_postcode", "country", "postcode_locality", "locality_postcode"})
 _LOCALITY_HAS_POSTCODE = re.compile(rf"{_POSTCODE}$")
 _UNIT_BEFORE = re.compile(rf"(?:{_UNIT_PART}[ ,]+)?(?:\d{{1,5}}[ ])?$")
-#: Words that do not appear inside a street or place name: a sentence has begun.
-_STOP_WORDS = frozenset(
-    """a all also am an and any are as at be been but by can could did does for from had has have he her
-    here his how i if in into is it its last me more my next night no not now of off on once one or our
-    out over please she so some than that the their them then there these they this those to too two up
-    us very was we were what when where which who will with would you your days week weeks year years
-    today tomorrow yesterday morning evening time times""".split()
-)
 #: Words ending like a street type that are ordinary English ("Spring 2001", "Brigade 7").
 _NOT_STREETS = frozenset("spring string during king brigade arcade offstring".split())
 #: An address is announced: "my address is", "ship it to", "lives at", "office is at".
@@ -229,10 +253,11 @@ class StreetAddressRecognizer(RegexRecognizer):
         for shape, match in streets:
             start, end = match.span()
             street = match.group()
-            if not _plausible_street(street, shape, lower_text):
+            strict = _plausible_street(street, shape, lower_text)
+            if not (strict or _plausible_street(street, shape, lower_text, lenient=True)):
                 continue
             end, evidence = _extend_block(text, end, lower_text)
-            if shape in _NEEDS_PLACE and not (
+            if (shape in _NEEDS_PLACE or not strict) and not (
                 evidence & _STRONG_EVIDENCE and _ON_NEXT_PART.match(text, match.end())
             ):
                 continue  # "Ilica 0a\n38056 Đurđevac", not "Buys 4 U.S." or "Risk 2002 USA"
@@ -314,7 +339,7 @@ def _first_match(
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "$.,:/#-"):
             continue  # the same boundary as _START
         match = regex.match(text, start)
-        if match and _plausible_street(match.group(), shape, lower_text):
+        if match and _plausible_street(match.group(), shape, lower_text, lenient=True):
             return [(shape, match)]
     return []
 
@@ -326,15 +351,18 @@ def _case_ok(words: list[str], lower_text: bool) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or w.casefold() in PARTICLES for w in words if w)
 
 
-def _plausible_street(street: str, shape: str, lower_text: bool) -> bool:
+def _plausible_street(street: str, shape: str, lower_text: bool, lenient: bool = False) -> bool:
+    """Whether ``street`` reads as the street line of its shape. ``lenient``: a capitalised first
+    name word is enough for the shapes whose languages write the rest in lower case ("Za progo
+    7c", "Ulica padlých hrdino 194"); such a street needs a postcode and town after it."""
     words = [w for w in re.split(r"[ \n]+", street) if w and not _DIGIT.match(w) and w != "No."]
     if shape == "corner":  # "the corner of Auenweg 85 and Kesä Street": no sentence, a house number
         inner = street.split(" of ", 1)[1].replace(" and ", " ").replace(" & ", " ")
         stop = any(w.casefold().rstrip(".") in _STOP_WORDS for w in inner.split())
         return not stop and bool(_DIGIT.search(inner))
-    if shape in ("box", "ship"):
+    if shape in ("box", "ship", "hash", "house_no", "ruta"):
         return True
-    if any(w.casefold().rstrip(".") in _STOP_WORDS for w in words):
+    if any(_is_stop_word(w, lower_text) for w in words):
         return False
     if shape == "compound" and any(w.casefold() in _NOT_STREETS for w in words):
         return False
@@ -362,7 +390,16 @@ def _plausible_street(street: str, shape: str, lower_text: bool) -> bool:
         words = words[:-1]
     elif shape in ("prefixed", "numbered_prefixed", "prefixed_unnumbered"):
         words = [w for w in words if not re.fullmatch(rf"(?:{PREFIXES})", w, re.I)]
+    if lenient and shape in ("prefixed", "name_number"):
+        return _case_ok(words[:1], lower_text)  # "Za progo 7c"
     return _case_ok(words, lower_text)
+
+
+def _is_stop_word(word: str, lower_text: bool) -> bool:
+    """A word no street name holds; a capital letter alone is an initial ("9211 I Sanchez Avenue")."""
+    if not lower_text and len(word.rstrip(".")) == 1 and word[0].isupper():
+        return False
+    return word.casefold().rstrip(".") in _STOP_WORDS
 
 
 def _extend_block(text: str, end: int, lower_text: bool) -> tuple[int, frozenset[str]]:
@@ -405,7 +442,10 @@ def _extend_block(text: str, end: int, lower_text: bool) -> tuple[int, frozenset
                     letters = letters[:-1]  # a region code before the postcode, any case ("ON", "nan")
                 if not _case_ok(letters, lower_text):
                     continue
-            if kind == "locality":
+            if kind == "locality" and parts and parts[-1][1] == "postcode" and "\n" in sep.group():
+                parts[-1] = (parts[-1][0], "postcode_locality")  # "Seppering 822\n9054\nBellem"
+                parts.append((part_end, "postcode_locality"))
+            elif kind == "locality":
                 postcode = _LOCALITY_HAS_POSTCODE.search(part_text)
                 # "Sydney, NSW, 2000": after a region code a year-like number is a postcode
                 after_region = len(words) > 2 and _REGION_CODE.fullmatch(words[-2])
